@@ -1,0 +1,117 @@
+"""Small validators used by the dataclasses' ``__post_init__``.
+
+Each raises :class:`mramsim.errors.ParameterError` naming field, value and the
+allowed range. They accept scalars or array-likes (every element is checked).
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from .errors import ParameterError, UnknownNameError
+
+
+def _as_float_array(field: str, value) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(field, value, "a real number") from None
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(field, value, "a finite real number")
+    return arr
+
+
+def check_finite(field: str, value) -> np.ndarray:
+    """Check ``value`` is finite real; return it as a float array."""
+    return _as_float_array(field, value)
+
+
+def check_range(
+    field: str,
+    value,
+    lo: float = -math.inf,
+    hi: float = math.inf,
+    *,
+    lo_open: bool = False,
+    hi_open: bool = False,
+    unit: str = "",
+):
+    """Check ``lo <(=) value <(=) hi`` elementwise; return ``value`` unchanged.
+
+    Parameters
+    ----------
+    field : str
+        Name used in the error message.
+    value : float or array_like
+        Value(s) to check.
+    lo, hi : float
+        Bounds.
+    lo_open, hi_open : bool
+        Whether the bound itself is excluded.
+    unit : str
+        Unit shown in the message, e.g. ``"m"``.
+    """
+    arr = _as_float_array(field, value)
+    ok = np.ones(arr.shape, dtype=bool)
+    if lo > -math.inf:
+        ok &= (arr > lo) if lo_open else (arr >= lo)
+    if hi < math.inf:
+        ok &= (arr < hi) if hi_open else (arr <= hi)
+    if not np.all(ok):
+        left = "(" if lo_open else "["
+        right = ")" if hi_open else "]"
+        u = f" {unit}" if unit else ""
+        lo_s = "-inf" if lo == -math.inf else f"{lo:g}"
+        hi_s = "inf" if hi == math.inf else f"{hi:g}"
+        bad = arr[~ok].ravel()[0] if arr.ndim else float(arr)
+        raise ParameterError(field, value if arr.ndim == 0 else bad, f"{left}{lo_s}, {hi_s}{right}{u}")
+    return value
+
+
+def check_positive(field: str, value, unit: str = ""):
+    """Check ``value > 0``."""
+    return check_range(field, value, 0.0, lo_open=True, unit=unit)
+
+
+def check_nonnegative(field: str, value, unit: str = ""):
+    """Check ``value >= 0``."""
+    return check_range(field, value, 0.0, unit=unit)
+
+
+def check_temperature(field: str, value):
+    """Check a temperature is > 0 K."""
+    return check_range(field, value, 0.0, lo_open=True, unit="K")
+
+
+def check_polarization(field: str, value):
+    """Check a spin polarization lies in (-1, 1)."""
+    return check_range(field, value, -1.0, 1.0, lo_open=True, hi_open=True)
+
+
+def check_choice(field: str, value, valid: Iterable[str] | Mapping[str, object]):
+    """Check ``value`` is one of ``valid`` (a registry's keys); return it."""
+    keys = list(valid.keys()) if isinstance(valid, Mapping) else list(valid)
+    if not isinstance(value, str) or value not in keys:
+        raise UnknownNameError(field, value, keys)
+    return value
+
+
+_STATE_ALIASES = {"P": 0, "p": 0, "AP": 1, "ap": 1, 0: 0, 1: 1}
+
+
+def parse_state(state, field: str = "state"):
+    """Map a magnetic state to 0 (P) or 1 (AP).
+
+    Accepts ``"P"``, ``"AP"``, 0, 1, or an integer array of 0/1.
+    """
+    if isinstance(state, str) or np.isscalar(state):
+        try:
+            return _STATE_ALIASES[state]
+        except (KeyError, TypeError):
+            raise ParameterError(field, state, "'P', 'AP', 0 or 1") from None
+    arr = np.asarray(state)
+    if arr.dtype.kind not in "iub" or not np.all((arr == 0) | (arr == 1)):
+        raise ParameterError(field, state, "'P', 'AP', 0 or 1 (or an integer array of 0/1)")
+    return arr.astype(np.int8)

@@ -1,0 +1,1 @@
+"""Array layer: cells, solver, variation, read schemes, margin/BER, disturb."""

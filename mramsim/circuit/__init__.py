@@ -1,0 +1,1 @@
+"""Array circuits: 1T-1MTJ topology, netlists, ngspice runner."""

@@ -1,0 +1,177 @@
+"""Electrode and barrier records, and the named presets with their citations.
+
+An :class:`Electrode` carries what the tunnelling models need at the Fermi
+level: spin-resolved densities of states (Julliere), Fermi velocities (transport
+polarization with N v^n weighting) and, per spin band, weights over the barrier
+symmetry channels ``CHANNELS`` (coherent, symmetry-filtered tunnelling).
+A :class:`Barrier` carries the potential profile (heights, thickness,
+effective mass) and, per symmetry channel, an extra decay offset.
+
+Energies are in joules inside; presets are written in eV and converted with
+:data:`mramsim.constants.eV` once, here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import (
+    check_nonnegative,
+    check_positive,
+    check_range,
+)
+from .constants import eV
+from .errors import ParameterError
+
+__all__ = ["CHANNELS", "CITATIONS", "Electrode", "Barrier"]
+
+#: Symmetry channels of the (001) tunnelling problem, in this order everywhere.
+CHANNELS = ("delta1", "delta5", "delta2", "delta2p")
+
+#: Citation keys used by presets and docstrings.
+CITATIONS = {
+    "julliere1975": "M. Julliere, Phys. Lett. 54A, 225 (1975). doi:10.1016/0375-9601(75)90174-7",
+    "simmons1963": "J. G. Simmons, J. Appl. Phys. 34, 1793 (1963). doi:10.1063/1.1702682",
+    "brinkman1970": "W. F. Brinkman, R. C. Dynes, J. M. Rowell, J. Appl. Phys. 41, 1915 (1970). doi:10.1063/1.1659141",
+    "tsu1973": "R. Tsu, L. Esaki, Appl. Phys. Lett. 22, 562 (1973). doi:10.1063/1.1654509",
+    "mazin1999": "I. I. Mazin, Phys. Rev. Lett. 83, 1427 (1999). doi:10.1103/PhysRevLett.83.1427",
+    "butler2001": "W. H. Butler et al., Phys. Rev. B 63, 054416 (2001). doi:10.1103/PhysRevB.63.054416",
+    "mathon2001": "J. Mathon, A. Umerski, Phys. Rev. B 63, 220403 (2001). doi:10.1103/PhysRevB.63.220403",
+    "heiliger2008": "C. Heiliger et al., Phys. Rev. B 77, 134403 (2008)",
+    "parkin2004": "S. S. P. Parkin et al., Nat. Mater. 3, 862 (2004). doi:10.1038/nmat1256",
+    "yuasa2004": "S. Yuasa et al., Nat. Mater. 3, 868 (2004). doi:10.1038/nmat1257",
+    "hayakawa2006": "J. Hayakawa et al., Appl. Phys. Lett. 89, 232510 (2006)",
+    "ikeda2008": "S. Ikeda et al., Appl. Phys. Lett. 93, 082508 (2008). doi:10.1063/1.2976435",
+    "shang1998": "C. H. Shang et al., Phys. Rev. B 58, R2917 (1998). doi:10.1103/PhysRevB.58.R2917",
+    "zhang1997": "S. Zhang et al., Phys. Rev. Lett. 79, 3744 (1997). doi:10.1103/PhysRevLett.79.3744",
+    "kim2023": "Kim et al., Nanomaterials 13, 2591 (2023)",
+    "simmons2014": "CoFeB crystallization kinetics, J. Appl. Phys. 116 (2014)",
+    "moodera1995": "J. S. Moodera et al., Phys. Rev. Lett. 74, 3273 (1995). doi:10.1103/PhysRevLett.74.3273",
+    "gallagher1997": "W. J. Gallagher et al., J. Appl. Phys. 81, 3741 (1997)",
+}
+
+
+def _weights(field_name: str, w) -> tuple:
+    w = tuple(float(x) for x in w)
+    if len(w) != len(CHANNELS):
+        raise ParameterError(field_name, w, f"{len(CHANNELS)} weights, one per channel {CHANNELS}")
+    check_nonnegative(field_name, w)
+    return w
+
+
+@dataclass(frozen=True)
+class Electrode:
+    """A ferromagnetic electrode at its Fermi level.
+
+    Parameters
+    ----------
+    name : str
+        Label.
+    dos_up, dos_down : float
+        Spin-resolved density of states at E_F, majority and minority [arbitrary,
+        only ratios matter]. DOS polarization P = (N_up - N_down)/(N_up + N_down).
+    velocity_up, velocity_down : float
+        Fermi velocities of the two spin bands [m/s] (transport polarization).
+    weights_up, weights_down : tuple of 4 float
+        Coupling weight of each spin band to the barrier symmetry channels
+        ``CHANNELS`` = (Delta1, Delta5, Delta2, Delta2') at E_F [dimensionless].
+        bcc Fe / CoFe: the minority band has no Delta1 weight (Butler 2001).
+    fermi_energy : float
+        Fermi energy above the band bottom [J] (free-electron supply function).
+    spin_wave_alpha : float
+        Shang et al. (1998) spin-wave parameter alpha in P(T) = P0 (1 - alpha T^1.5) [K^-1.5].
+    boron_fraction : float
+        Boron atomic fraction as deposited (0.2 for Co40Fe40B20; 0 for Fe, CoFe) [-].
+    citation : str
+        Key into :data:`CITATIONS`.
+    """
+
+    name: str
+    dos_up: float
+    dos_down: float
+    velocity_up: float = 1.0e6
+    velocity_down: float = 1.0e6
+    weights_up: tuple = (1.0, 0.5, 0.0, 0.3)
+    weights_down: tuple = (0.0, 0.6, 0.6, 0.3)
+    fermi_energy: float = 3.0 * eV
+    spin_wave_alpha: float = 2.0e-5
+    boron_fraction: float = 0.0
+    citation: str = ""
+
+    def __post_init__(self):
+        check_positive(f"Electrode({self.name}).dos_up", self.dos_up)
+        check_positive(f"Electrode({self.name}).dos_down", self.dos_down)
+        check_positive(f"Electrode({self.name}).velocity_up", self.velocity_up, "m/s")
+        check_positive(f"Electrode({self.name}).velocity_down", self.velocity_down, "m/s")
+        object.__setattr__(self, "weights_up", _weights(f"Electrode({self.name}).weights_up", self.weights_up))
+        object.__setattr__(self, "weights_down", _weights(f"Electrode({self.name}).weights_down", self.weights_down))
+        check_positive(f"Electrode({self.name}).fermi_energy", self.fermi_energy, "J")
+        check_range(f"Electrode({self.name}).spin_wave_alpha", self.spin_wave_alpha, 0.0, 1e-3, unit="K^-1.5")
+        check_range(f"Electrode({self.name}).boron_fraction", self.boron_fraction, 0.0, 0.5)
+
+    @property
+    def polarization(self) -> float:
+        """DOS spin polarization (N_up - N_down)/(N_up + N_down) [-]."""
+        return (self.dos_up - self.dos_down) / (self.dos_up + self.dos_down)
+
+    @property
+    def channel_weights(self) -> np.ndarray:
+        """Weights as an array of shape (2, 4): [spin (up, down), channel]."""
+        return np.array([self.weights_up, self.weights_down], dtype=float)
+
+
+@dataclass(frozen=True)
+class Barrier:
+    """A tunnel barrier: trapezoidal potential with symmetry-dependent decay.
+
+    Parameters
+    ----------
+    name : str
+        Label.
+    height : float
+        Mean barrier height above E_F at zero bias, phi [J].
+    thickness : float
+        Barrier thickness d [m].
+    mass_ratio : float
+        Tunnelling effective mass m*/m_e [-].
+    asymmetry : float
+        Height difference phi2 - phi1 between the right and left interfaces [J];
+        phi1 = height - asymmetry/2, phi2 = height + asymmetry/2.
+    channel_offsets : tuple of 4 float
+        Extra effective barrier height seen by each symmetry channel
+        (Delta1, Delta5, Delta2, Delta2') [J]. Zero for all channels means
+        no symmetry filtering (amorphous AlOx); in MgO(001) Delta1 decays
+        slowest (Butler 2001), so its offset is 0 and the others are positive.
+    citation : str
+        Key into :data:`CITATIONS`.
+    """
+
+    name: str
+    height: float
+    thickness: float
+    mass_ratio: float = 1.0
+    asymmetry: float = 0.0
+    channel_offsets: tuple = (0.0, 0.0, 0.0, 0.0)
+    citation: str = ""
+
+    def __post_init__(self):
+        check_range(f"Barrier({self.name}).height", self.height, 0.01 * eV, 20 * eV, unit="J")
+        check_range(f"Barrier({self.name}).thickness", self.thickness, 0.2e-9, 10e-9, unit="m")
+        check_range(f"Barrier({self.name}).mass_ratio", self.mass_ratio, 0.01, 10.0)
+        check_range(
+            f"Barrier({self.name}).asymmetry", self.asymmetry, -1.9 * self.height, 1.9 * self.height, unit="J"
+        )
+        object.__setattr__(
+            self, "channel_offsets", _weights(f"Barrier({self.name}).channel_offsets", self.channel_offsets)
+        )
+
+    @property
+    def phi1(self) -> float:
+        """Left-interface barrier height [J]."""
+        return self.height - 0.5 * self.asymmetry
+
+    @property
+    def phi2(self) -> float:
+        """Right-interface barrier height [J]."""
+        return self.height + 0.5 * self.asymmetry

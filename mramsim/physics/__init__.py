@@ -1,0 +1,1 @@
+"""Device physics: polarization, barrier tunnelling, coherent filtering, annealing."""

@@ -1,0 +1,1 @@
+"""Run layer: config, executors, the whole flow."""

@@ -1,0 +1,260 @@
+"""The junction stack (electrodes, barrier, geometry) and its anneal.
+
+``Stack.preset(name)`` returns a calibrated stack; presets are data in
+:data:`PRESETS`, each with citation keys into :data:`mramsim.materials.CITATIONS`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from ._validation import check_choice, check_nonnegative, check_positive, check_range
+from .constants import eV
+from .errors import ParameterError, UnknownNameError
+from .materials import Barrier, Electrode
+
+__all__ = ["Stack", "Anneal", "PRESETS", "CAPS"]
+
+#: Cap / boron-sink layers known to the annealing model.
+CAPS = ("Ta", "W", "Mo", "Pt")
+
+
+@dataclass(frozen=True)
+class Anneal:
+    """A post-deposition anneal.
+
+    Parameters
+    ----------
+    temperature : float
+        Anneal temperature [K]; allowed 250-1100 K.
+    time : float
+        Anneal time at temperature [s]; allowed (0, 1e7] s.
+    cap : str
+        Cap / boron-sink layer next to the free CoFeB: one of :data:`CAPS`.
+    """
+
+    temperature: float
+    time: float = 3600.0
+    cap: str = "Ta"
+
+    def __post_init__(self):
+        check_range("Anneal.temperature", self.temperature, 250.0, 1100.0, unit="K")
+        check_range("Anneal.time", self.time, 0.0, 1e7, lo_open=True, unit="s")
+        check_choice("Anneal.cap", self.cap, CAPS)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A magnetic tunnel junction stack.
+
+    Parameters
+    ----------
+    name : str
+        Label (the preset name for presets).
+    left, right : Electrode
+        Reference (left) and free (right) electrodes.
+    barrier : Barrier
+        The tunnel barrier.
+    area : float
+        Junction area [m^2].
+    r_series : float
+        Series (lead + electrode) resistance [ohm], >= 0.
+    correlation_length : float
+        Lateral correlation length xi of interface disorder [m] (perfect
+        interface: large). Broadens k-parallel by ~1/xi.
+    diffuse_fraction : float
+        Fraction of the tunnelling that is diffuse (symmetry and k-parallel
+        not conserved) for a fully crystallized stack [0, 1].
+    crystalline_as_grown : float
+        Crystalline fraction of the electrode/barrier interfaces before any
+        anneal [0, 1]: 1 for epitaxial Fe/MgO/Fe, 0 for amorphous CoFeB.
+    coherent_barrier : bool
+        Whether the barrier is crystalline and can filter by symmetry
+        (MgO(001): True; amorphous AlOx: False).
+    citations : tuple of str
+        Keys into :data:`mramsim.materials.CITATIONS`.
+    """
+
+    name: str
+    left: Electrode
+    barrier: Barrier
+    right: Electrode
+    area: float
+    r_series: float = 0.0
+    correlation_length: float = 20e-9
+    diffuse_fraction: float = 0.05
+    crystalline_as_grown: float = 0.0
+    coherent_barrier: bool = True
+    citations: tuple = ()
+
+    def __post_init__(self):
+        if not isinstance(self.left, Electrode):
+            raise ParameterError("Stack.left", self.left, "an Electrode")
+        if not isinstance(self.right, Electrode):
+            raise ParameterError("Stack.right", self.right, "an Electrode")
+        if not isinstance(self.barrier, Barrier):
+            raise ParameterError("Stack.barrier", self.barrier, "a Barrier")
+        check_range("Stack.area", self.area, 1e-18, 1e-6, unit="m^2")
+        check_nonnegative("Stack.r_series", self.r_series, "ohm")
+        check_range("Stack.correlation_length", self.correlation_length, 0.1e-9, 1e-3, unit="m")
+        check_range("Stack.diffuse_fraction", self.diffuse_fraction, 0.0, 1.0)
+        check_range("Stack.crystalline_as_grown", self.crystalline_as_grown, 0.0, 1.0)
+
+    @property
+    def thickness(self) -> float:
+        """Barrier thickness [m]."""
+        return self.barrier.thickness
+
+    def with_thickness(self, thickness: float) -> "Stack":
+        """Copy with another barrier thickness [m]."""
+        return replace(self, barrier=replace(self.barrier, thickness=thickness))
+
+    def replace(self, **changes) -> "Stack":
+        """Copy with fields changed (validated again)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def preset(cls, name: str) -> "Stack":
+        """A named, calibrated stack: one of :data:`PRESETS`.
+
+        Raises
+        ------
+        UnknownNameError
+            If ``name`` is not a preset; the message lists the valid names.
+        """
+        try:
+            factory = PRESETS[name]
+        except (KeyError, TypeError):
+            raise UnknownNameError("Stack.preset", name, PRESETS) from None
+        return factory()
+
+    @staticmethod
+    def preset_names() -> tuple:
+        """Names accepted by :meth:`preset`."""
+        return tuple(PRESETS)
+
+
+def _circle(diameter: float) -> float:
+    return math.pi * (0.5 * diameter) ** 2
+
+
+# --- presets ---------------------------------------------------------------
+# Electrode numbers: DOS at E_F and symmetry-channel content after Butler et al.
+# (2001) for bcc Fe(001) (majority band carries Delta1, minority does not);
+# CoFe(B) after crystallization behaves like bcc Fe/CoFe. Effective barrier
+# heights and masses are the usual fitted values for MgO (~0.4-0.9 eV, m* ~0.3-0.4)
+# and AlOx (~1.5-2.5 eV, m* ~0.4); see physics/device.py for calibration notes.
+
+
+def _cofe(name="CoFe(B)", boron=0.0, citation="butler2001"):
+    return Electrode(
+        name=name,
+        dos_up=0.72,
+        dos_down=0.28,
+        velocity_up=0.8e6,
+        velocity_down=0.5e6,
+        weights_up=(1.0, 0.45, 0.0, 0.25),
+        weights_down=(0.0, 0.55, 0.5, 0.35),
+        fermi_energy=3.0 * eV,
+        spin_wave_alpha=2.0e-5,
+        boron_fraction=boron,
+        citation=citation,
+    )
+
+
+def _fe():
+    return Electrode(
+        name="Fe(001)",
+        dos_up=0.70,
+        dos_down=0.30,
+        velocity_up=0.8e6,
+        velocity_down=0.5e6,
+        weights_up=(1.0, 0.45, 0.0, 0.25),
+        weights_down=(0.0, 0.55, 0.5, 0.35),
+        fermi_energy=3.0 * eV,
+        spin_wave_alpha=1.5e-5,
+        citation="butler2001",
+    )
+
+
+def _preset_cofeb_mgo() -> Stack:
+    mgo = Barrier(
+        name="MgO(001)",
+        height=0.55 * eV,
+        thickness=1.0e-9,
+        mass_ratio=0.35,
+        asymmetry=0.05 * eV,
+        channel_offsets=(0.0, 0.35 * eV, 0.9 * eV, 0.6 * eV),
+        citation="butler2001",
+    )
+    return Stack(
+        name="cofeb_mgo",
+        left=_cofe("CoFeB (ref)", boron=0.2, citation="ikeda2008"),
+        barrier=mgo,
+        right=_cofe("CoFeB (free)", boron=0.2, citation="ikeda2008"),
+        area=_circle(60e-9),
+        r_series=100.0,
+        correlation_length=20e-9,
+        diffuse_fraction=0.05,
+        crystalline_as_grown=0.0,
+        coherent_barrier=True,
+        citations=("ikeda2008", "parkin2004", "butler2001", "kim2023"),
+    )
+
+
+def _preset_fe_mgo_fe() -> Stack:
+    mgo = Barrier(
+        name="MgO(001) epitaxial",
+        height=0.9 * eV,
+        thickness=2.0e-9,
+        mass_ratio=0.35,
+        asymmetry=0.0,
+        channel_offsets=(0.0, 0.35 * eV, 0.9 * eV, 0.6 * eV),
+        citation="butler2001",
+    )
+    return Stack(
+        name="fe_mgo_fe",
+        left=_fe(),
+        barrier=mgo,
+        right=_fe(),
+        area=1e-12,
+        r_series=5.0,
+        correlation_length=50e-9,
+        diffuse_fraction=0.02,
+        crystalline_as_grown=1.0,
+        coherent_barrier=True,
+        citations=("butler2001", "yuasa2004"),
+    )
+
+
+def _preset_cofe_alox() -> Stack:
+    alox = Barrier(
+        name="AlOx (amorphous)",
+        height=2.0 * eV,
+        thickness=1.2e-9,
+        mass_ratio=0.4,
+        asymmetry=0.3 * eV,
+        channel_offsets=(0.0, 0.0, 0.0, 0.0),
+        citation="gallagher1997",
+    )
+    return Stack(
+        name="cofe_alox",
+        left=_cofe("CoFe", boron=0.0, citation="moodera1995"),
+        barrier=alox,
+        right=_cofe("CoFe", boron=0.0, citation="moodera1995"),
+        area=1e-12,
+        r_series=5.0,
+        correlation_length=1e-9,
+        diffuse_fraction=1.0,
+        crystalline_as_grown=0.0,
+        coherent_barrier=False,
+        citations=("moodera1995", "gallagher1997", "julliere1975"),
+    )
+
+
+#: Registry of presets: name -> factory.
+PRESETS = {
+    "cofeb_mgo": _preset_cofeb_mgo,
+    "fe_mgo_fe": _preset_fe_mgo_fe,
+    "cofe_alox": _preset_cofe_alox,
+}
