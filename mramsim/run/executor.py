@@ -1,0 +1,399 @@
+"""Block-wise map over a Monte Carlo: serial, local processes or Dask, reproducibly.
+
+A study of ``n_items`` samples is cut into blocks of ``block_size`` items.
+Block ``b`` covers items ``[b*block_size, min((b+1)*block_size, n_items))`` and
+draws its random numbers from its own stream
+
+.. code-block:: python
+
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b,)))
+
+-- one stream per *block index*, never per worker or per task -- so the result
+does not depend on the executor (serial, a local process pool, a Dask cluster),
+on the number of workers, or on how many blocks go into one task
+(``chunk_blocks``). This is NumPy's recommended way of making independent
+parallel streams (O'Neill, "PCG: a family of simple fast space-efficient
+statistically good algorithms for random number generation", HMC-CS-2014-0905,
+2014; NumPy ``SeedSequence`` documentation, "Parallel random number generation").
+
+With ``checkpoint_dir`` every finished block is written atomically (a temporary
+file, then :func:`os.replace`) as ``block_<b>.pkl`` next to a ``manifest.json``
+that records ``n_items``, ``block_size``, ``seed`` and a hash of the task. A run
+stopped by Ctrl-C or ``kill -9`` resumes where it stopped: finished blocks are
+read back, never recomputed, and no block is lost. A checkpoint folder written
+by a different task raises :class:`CheckpointMismatchError` instead of mixing
+two runs. Checkpoints are written by the calling process, so Dask workers on
+other machines need no shared file system.
+
+Dask is imported only when ``executor`` asks for it.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import functools
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import MramsimError, ParameterError, UnknownNameError
+
+__all__ = [
+    "map_blocks",
+    "block_bounds",
+    "block_rng",
+    "n_blocks",
+    "task_hash",
+    "CheckpointMismatchError",
+    "EXECUTORS",
+]
+
+#: Executor names accepted by :func:`map_blocks` (besides an address or an object).
+EXECUTORS = ("serial", "processes", "dask")
+
+_MANIFEST = "manifest.json"
+_MANIFEST_VERSION = 1
+
+
+class CheckpointMismatchError(MramsimError):
+    """A checkpoint folder belongs to another run (other size, seed or task)."""
+
+
+# -- blocks and streams ----------------------------------------------------------
+def n_blocks(n_items: int, block_size: int) -> int:
+    """Number of blocks ``ceil(n_items / block_size)`` [-]."""
+    return -(-int(n_items) // int(block_size))
+
+
+def block_bounds(b: int, n_items: int, block_size: int) -> tuple[int, int]:
+    """Items ``(start, stop)`` covered by block ``b``."""
+    start = b * block_size
+    return start, min(start + block_size, n_items)
+
+
+def block_rng(seed, b: int) -> np.random.Generator:
+    """The random generator of block ``b``: ``SeedSequence(seed, spawn_key=(b,))``.
+
+    Parameters
+    ----------
+    seed : int or sequence of int
+        Entropy of the whole study [-].
+    b : int
+        Block index [-].
+    """
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(int(b),)))
+
+
+def _run_blocks(func, n_items, block_size, seed, blocks):
+    """Worker side: run ``func`` on each block of ``blocks``; return [(b, result)]."""
+    out = []
+    for b in blocks:
+        start, stop = block_bounds(b, n_items, block_size)
+        out.append((b, func(start, stop, block_rng(seed, b))))
+    return out
+
+
+# -- validation -------------------------------------------------------------------
+def _check_seed(seed):
+    if isinstance(seed, (bool, np.bool_)):
+        raise ParameterError("seed", seed, "a non-negative integer or a sequence of them")
+    if isinstance(seed, (int, np.integer)):
+        if seed < 0:
+            raise ParameterError("seed", seed, "a non-negative integer or a sequence of them")
+        return int(seed)
+    try:
+        seq = [int(s) for s in seed]
+    except TypeError:
+        raise ParameterError("seed", seed, "a non-negative integer or a sequence of them") from None
+    if any(s < 0 for s in seq) or any(isinstance(s, bool) for s in seed):
+        raise ParameterError("seed", seed, "a non-negative integer or a sequence of them")
+    return seq
+
+
+def _check_count(field, value, lo):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
+        raise ParameterError(field, value, f"an integer >= {lo}")
+    return int(value)
+
+
+# -- task identity ------------------------------------------------------------------
+def _func_identity(func) -> bytes:
+    """Bytes that identify ``func`` (name, and the bound arguments of a partial)."""
+    parts = []
+    f = func
+    while isinstance(f, functools.partial):
+        try:
+            parts.append(hashlib.sha256(pickle.dumps((f.args, sorted(f.keywords.items())), protocol=4)).hexdigest())
+        except Exception:  # unpicklable bound arguments: fall back to their types
+            parts.append(repr([type(a).__name__ for a in f.args]) + repr(sorted(f.keywords)))
+        f = f.func
+    name = f"{getattr(f, '__module__', '?')}.{getattr(f, '__qualname__', type(f).__qualname__)}"
+    if not hasattr(f, "__code__") and not isinstance(f, type):  # a callable object: its state matters
+        try:
+            parts.append(hashlib.sha256(pickle.dumps(f, protocol=4)).hexdigest())
+        except Exception:
+            pass
+    return (name + "|" + "|".join(parts)).encode()
+
+
+def task_hash(func, desc: str = "") -> str:
+    """SHA-256 (hex, 16 chars) of a task: ``desc``, the function's name and bound arguments.
+
+    Used in the checkpoint manifest so a folder written by another task is
+    recognised. Pass a ``desc`` that changes whenever the task's inputs change
+    if ``func`` is a closure (closures are identified by name only).
+    """
+    h = hashlib.sha256()
+    h.update(str(desc).encode())
+    h.update(b"\0")
+    h.update(_func_identity(func))
+    return h.hexdigest()[:16]
+
+
+# -- checkpoints ----------------------------------------------------------------------
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _block_path(cdir: Path, b: int) -> Path:
+    return cdir / f"block_{b}.pkl"
+
+
+def _open_checkpoint(cdir: Path, manifest: dict, nb: int) -> dict:
+    """Create or check the manifest; return {b: result} of finished blocks."""
+    cdir.mkdir(parents=True, exist_ok=True)
+    mpath = cdir / _MANIFEST
+    if mpath.exists():
+        try:
+            old = json.loads(mpath.read_text())
+        except (OSError, ValueError) as exc:
+            raise CheckpointMismatchError(f"checkpoint manifest {mpath} is unreadable ({exc}); delete the folder to start again") from None
+        diffs = [f"{k}: folder has {old.get(k)!r}, this run has {v!r}" for k, v in manifest.items() if old.get(k) != v]
+        if diffs:
+            raise CheckpointMismatchError(
+                f"checkpoint folder {cdir} holds a different run ({'; '.join(diffs)}); "
+                "delete it or choose another checkpoint_dir -- results of two runs are never mixed"
+            )
+    else:
+        _atomic_write(mpath, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    done = {}
+    for b in range(nb):
+        p = _block_path(cdir, b)
+        if p.exists():
+            with open(p, "rb") as fh:
+                done[b] = pickle.load(fh)
+    return done
+
+
+# -- executors -------------------------------------------------------------------------
+def _resolve_executor(executor):
+    """Return (kind, backend, owned) with kind in {'serial', 'futures', 'dask'}."""
+    if isinstance(executor, str):
+        if executor == "serial":
+            return "serial", None, False
+        if executor == "processes":
+            import multiprocessing as mp
+
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["numpy", "mramsim.run.executor"])
+            return "futures", cf.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx), True
+        if executor == "dask" or executor.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError:  # pragma: no cover - depends on the install
+                raise MramsimError("executor='dask' needs dask[distributed]: pip install 'mramsim[distributed]'") from None
+            if executor == "dask":
+                cluster = LocalCluster(
+                    n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+                client = Client(cluster)
+                client._mramsim_cluster = cluster
+            else:
+                client = Client(executor)
+            return "dask", client, True
+        raise UnknownNameError("executor", executor, list(EXECUTORS) + ["tcp://<scheduler address>"])
+    mod = type(executor).__module__ or ""
+    if mod.startswith("distributed") and hasattr(executor, "submit") and hasattr(executor, "gather"):
+        return "dask", executor, False
+    if isinstance(executor, cf.Executor) or hasattr(executor, "submit"):
+        return "futures", executor, False
+    raise ParameterError(
+        "executor", executor, "'serial', 'processes', 'dask', a scheduler address 'tcp://...', "
+        "a dask.distributed.Client or a concurrent.futures.Executor"
+    )
+
+
+def _close(kind, backend):
+    if kind == "futures":
+        backend.shutdown(wait=True, cancel_futures=True)
+    elif kind == "dask":
+        cluster = getattr(backend, "_mramsim_cluster", None)
+        backend.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _n_workers(kind, backend) -> int:
+    if kind == "futures":
+        return int(getattr(backend, "_max_workers", None) or os.cpu_count() or 1)
+    if kind == "dask":
+        try:
+            return max(1, sum(backend.nthreads().values()))
+        except Exception:
+            return os.cpu_count() or 1
+    return 1
+
+
+def map_blocks(
+    func: Callable[[int, int, np.random.Generator], Any],
+    n_items: int,
+    *,
+    seed,
+    block_size: int = 4096,
+    executor="serial",
+    chunk_blocks: int | None = None,
+    checkpoint_dir=None,
+    progress: bool = False,
+    desc: str = "",
+) -> list:
+    """Run ``func(start, stop, rng)`` on every block of ``n_items``; results in block order.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(start, stop, rng) -> result`` for the items ``[start, stop)``
+        [-]; must be picklable (a module-level function or a
+        :func:`functools.partial` of one) for ``"processes"`` and Dask.
+    n_items : int
+        Number of items (Monte Carlo samples) [-], >= 0.
+    seed : int or sequence of int
+        Entropy of the study [-]; block ``b`` uses
+        ``default_rng(SeedSequence(seed, spawn_key=(b,)))``.
+    block_size : int
+        Items per block [-], >= 1. Part of the result's identity (it decides
+        which stream draws which item); keep it fixed to reproduce a study.
+    executor : str or object
+        ``"serial"`` (in this process), ``"processes"`` (a local
+        :class:`concurrent.futures.ProcessPoolExecutor`, one worker per
+        core), ``"dask"`` (a new :class:`distributed.LocalCluster`), a
+        scheduler address ``"tcp://host:port"``, an existing
+        :class:`distributed.Client`, or any :class:`concurrent.futures.Executor`.
+        Executors passed in are left open; those created here are closed.
+    chunk_blocks : int, optional
+        Blocks per task [-] (default: 1 for serial, else enough tasks for
+        ~4 per worker). Any value gives identical results.
+    checkpoint_dir : str or Path, optional
+        Folder for ``manifest.json`` and ``block_<b>.pkl``; finished blocks
+        found there are reused, not recomputed.
+    progress : bool
+        Show a tqdm progress bar over blocks.
+    desc : str
+        Label of the progress bar; also part of the task hash in the manifest.
+
+    Returns
+    -------
+    list
+        ``[func(start_b, stop_b, rng_b) for b in range(n_blocks)]``.
+
+    Raises
+    ------
+    ParameterError
+        Bad ``n_items``, ``block_size``, ``chunk_blocks``, ``seed`` or ``executor``.
+    CheckpointMismatchError
+        ``checkpoint_dir`` holds blocks of a different run.
+    """
+    if not callable(func):
+        raise ParameterError("func", func, "a callable func(start, stop, rng)")
+    n_items = _check_count("n_items", n_items, 0)
+    block_size = _check_count("block_size", block_size, 1)
+    if chunk_blocks is not None:
+        chunk_blocks = _check_count("chunk_blocks", chunk_blocks, 1)
+    seed = _check_seed(seed)
+    nb = n_blocks(n_items, block_size)
+
+    results: dict[int, Any] = {}
+    cdir = None
+    if checkpoint_dir is not None:
+        cdir = Path(checkpoint_dir)
+        manifest = {
+            "version": _MANIFEST_VERSION,
+            "n_items": n_items,
+            "block_size": block_size,
+            "n_blocks": nb,
+            "seed": seed,
+            "task": task_hash(func, desc),
+        }
+        results = _open_checkpoint(cdir, manifest, nb)
+    pending = [b for b in range(nb) if b not in results]
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=nb, initial=nb - len(pending), desc=desc or "blocks", unit="block")
+
+    def finish(pairs):
+        for b, r in pairs:
+            if cdir is not None:
+                _atomic_write(_block_path(cdir, b), pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+            results[b] = r
+        if bar is not None:
+            bar.update(len(pairs))
+
+    try:
+        if pending:
+            kind, backend, owned = _resolve_executor(executor)
+            try:
+                if chunk_blocks is None:
+                    chunk = 1 if kind == "serial" else max(1, len(pending) // (4 * _n_workers(kind, backend)))
+                else:
+                    chunk = chunk_blocks
+                tasks = [pending[i : i + chunk] for i in range(0, len(pending), chunk)]
+                if kind == "serial":
+                    for blocks in tasks:
+                        finish(_run_blocks(func, n_items, block_size, seed, blocks))
+                elif kind == "futures":
+                    futs = [backend.submit(_run_blocks, func, n_items, block_size, seed, t) for t in tasks]
+                    try:
+                        for f in cf.as_completed(futs):
+                            finish(f.result())
+                    except BaseException:
+                        for f in futs:
+                            f.cancel()
+                        raise
+                else:
+                    from distributed import as_completed
+
+                    futs = [
+                        backend.submit(_run_blocks, func, n_items, block_size, seed, t, pure=False) for t in tasks
+                    ]
+                    try:
+                        for f in as_completed(futs):
+                            finish(f.result())
+                    except BaseException:
+                        backend.cancel(futs)
+                        raise
+            finally:
+                if owned:
+                    _close(kind, backend)
+    finally:
+        if bar is not None:
+            bar.close()
+    return [results[b] for b in range(nb)]

@@ -1,0 +1,32 @@
+"""Block functions used by the executor tests (importable by worker processes).
+
+Not a test module: pytest collects only ``test_*.py``.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+#: Blocks computed in this process by :func:`slow_draw` (start indices).
+CALLS: list[int] = []
+
+
+def draw(start, stop, rng):
+    """Per-item normal draws plus the item indices (checks placement and streams)."""
+    return np.arange(start, stop), rng.standard_normal(stop - start)
+
+
+def slow_draw(start, stop, rng):
+    """Like :func:`draw`, but takes a while, and records the call."""
+    CALLS.append(start)
+    delay = float(os.environ.get("MRAMSIM_TEST_BLOCK_DELAY", "0"))
+    if delay:
+        time.sleep(delay)
+    return draw(start, stop, rng)
+
+
+def scaled_draw(start, stop, rng, scale=1.0):
+    """Draws times ``scale`` (for partials with different bound arguments)."""
+    return scale * rng.standard_normal(stop - start)
