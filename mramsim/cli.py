@@ -47,11 +47,32 @@ def _cmd_check_spice(args) -> int:
 
 
 def _cmd_margin(args) -> int:
-    raise MramsimError("'mramsim margin' is not available yet")
+    from .run.flow import run_flow
+
+    res = run_flow(args.config, args.out, executor=args.executor, progress=False if args.quiet else None,
+                   stages=("margin", "sweeps"))
+    mg = res.results.get("margin") or {}
+    if mg:
+        lo, hi = mg.get("ber_ci", (float("nan"), float("nan")))
+        print(f"BER {mg.get('ber'):.3g} (95% CI {lo:.3g} - {hi:.3g}), margin {mg.get('margin_sigma', float('nan')):.2f} "
+              f"sigma, yield of {mg.get('array_bits')} bits {mg.get('yield', float('nan')):.4g}")
+    print(f"report: {res.report_path}")
+    for stage, st in res.status.items():
+        if not (st in ("done", "cached") or st.startswith("skipped")):
+            print(f"mramsim: stage {stage}: {st}", file=sys.stderr)
+    return 0 if res.complete else 1
 
 
 def _cmd_run(args) -> int:
-    raise MramsimError("'mramsim run' is not available yet")
+    from .run.flow import run_flow
+
+    res = run_flow(args.config, args.out, executor=args.executor, progress=False if args.quiet else None)
+    print(f"report: {res.report_path}")
+    print(f"results: {res.results_path}")
+    for stage, st in res.status.items():
+        if not (st in ("done", "cached") or st.startswith("skipped")):
+            print(f"mramsim: stage {stage}: {st}", file=sys.stderr)
+    return 0 if res.complete else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,11 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("margin", help="read-margin Monte Carlo and BER")
     m.add_argument("--config", required=True, type=Path)
     m.add_argument("--out", required=True, type=Path)
+    m.add_argument("--executor", default=None, help="serial|processes|dask|tcp://host:port (overrides the config)")
+    m.add_argument("--quiet", action="store_true", help="no progress output")
     m.set_defaults(func=_cmd_margin)
 
     r = sub.add_parser("run", help="the whole device-to-array flow")
     r.add_argument("config", type=Path)
     r.add_argument("--out", required=True, type=Path)
+    r.add_argument("--executor", default=None, help="serial|processes|dask|tcp://host:port (overrides the config)")
+    r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=_cmd_run)
     return p
 

@@ -265,29 +265,36 @@ SCHEMA: tuple = (
             Key("cols", "cols", "int", 64, lo=1, hi=65536),
             Key("array_bits", "array_bits", "int", None, lo=1, doc="bits the yield is scaled to (default rows*cols)"),
             Key("selected_row", "selected_row", "int", None, lo=0, doc="row read in the netlist (default: far row)"),
+            Key("v_wl_V", "v_wl", "float", 1.2, "V", 1.0, 0, 10.0, lo_open=True, doc="selected word-line voltage"),
         ),
         (
             Section(
                 "access",
                 (
-                    Key("w_nm", "w", "float", None, "nm", _NM, 0, 1e6, lo_open=True),
-                    Key("l_nm", "l", "float", None, "nm", _NM, 0, 1e6, lo_open=True),
-                    Key("vth_V", "vth", "float", None, "V", 1.0, -2.0, 2.0),
-                    Key("kp_A_per_V2", "kp", "float", None, "A/V^2", 1.0, 0, 1.0, lo_open=True),
-                    Key("lambda_per_V", "lambda_", "float", None, "1/V", 1.0, 0, 10.0),
-                    Key("v_gate_V", "v_gate", "float", None, "V", 1.0, 0, 10.0, lo_open=True),
-                    Key("i_leak_A", "i_leak", "float", None, "A", 1.0, 0, 1e-3),
+                    Key("w_nm", "W", "float", None, "nm", _NM, 0, 1e6, lo_open=True, doc="channel width"),
+                    Key("l_nm", "L", "float", None, "nm", _NM, 0, 1e6, lo_open=True, doc="channel length"),
+                    Key("vto_V", "VTO", "float", None, "V", 1.0, 0, 5.0, lo_open=True, doc="threshold at tnom"),
+                    Key("kp_A_per_V2", "KP", "float", None, "A/V^2", 1.0, 0, 1.0, lo_open=True),
+                    Key("lambda_per_V", "LAMBDA", "float", None, "1/V", 1.0, 0, 1.0),
+                    Key("g_off_S", "G_OFF", "float", None, "S", 1.0, 0, 1e-3, lo_open=True, doc="off leakage"),
+                    _temps_c("tnom_C", "TNOM", "temperature of the parameters", None),
+                    Key("tcv_V_per_K", "TCV", "float", None, "V/K", 1.0, -0.02, 0.02),
+                    Key("bex", "BEX", "float", None, lo=-5, hi=5, doc="mobility temperature exponent"),
+                    Key("tcg_per_K", "TCG", "float", None, "1/K", 1.0, -1, 1),
                 ),
-                doc="access NMOS (level-1)",
+                doc="access NMOS (level-1, fields of mramsim.AccessNMOS)",
             ),
             Section(
                 "wires",
                 (
-                    Key("r_bl_ohm", "r_bl", "float", None, "ohm", 1.0, 0, 1e6, doc="bit-line R per cell pitch"),
-                    Key("r_sl_ohm", "r_sl", "float", None, "ohm", 1.0, 0, 1e6, doc="source-line R per cell pitch"),
-                    Key("r_driver_ohm", "r_driver", "float", None, "ohm", 1.0, 0, 1e9),
+                    Key("r_bl_ohm", "r_bl", "float", None, "ohm", 1.0, 0, 1e6, lo_open=True,
+                        doc="bit-line R per cell pitch"),
+                    Key("r_sl_ohm", "r_sl", "float", None, "ohm", 1.0, 0, 1e6, lo_open=True,
+                        doc="source-line R per cell pitch"),
+                    Key("c_bl_F", "c_bl", "float", None, "F", 1.0, 0, 1e-6),
+                    Key("c_sl_F", "c_sl", "float", None, "F", 1.0, 0, 1e-6),
                 ),
-                doc="bit/source-line wires",
+                doc="bit/source-line wires (fields of mramsim.Wires)",
             ),
         ),
     ),
@@ -649,12 +656,15 @@ class ExportConfig:
 
 @dataclass(frozen=True)
 class ArrayConfig:
-    """Array size, bits for yield scaling, read row; access NMOS and wire overrides (SI)."""
+    """Array size, bits for yield scaling, read row, word-line voltage [V];
+    ``access``/``wires`` hold the given fields of :class:`mramsim.AccessNMOS` /
+    :class:`mramsim.Wires` in SI."""
 
     rows: int = 64
     cols: int = 64
     array_bits: int | None = None
     selected_row: int | None = None
+    v_wl: float = 1.2
     access: dict = field(default_factory=dict)
     wires: dict = field(default_factory=dict)
 
@@ -662,6 +672,30 @@ class ArrayConfig:
     def bits(self) -> int:
         """Bits the yield is scaled to [-]."""
         return self.array_bits if self.array_bits is not None else self.rows * self.cols
+
+    @property
+    def read_row(self) -> int:
+        """Row read in netlists: ``selected_row`` or the far (last) row."""
+        return self.rows - 1 if self.selected_row is None else self.selected_row
+
+    def build_access(self):
+        """The :class:`mramsim.AccessNMOS`."""
+        from ..array.cell import AccessNMOS
+
+        return AccessNMOS(**self.access)
+
+    def build_wires(self):
+        """The :class:`mramsim.Wires`."""
+        from ..array.cell import Wires
+
+        return Wires(**self.wires)
+
+    def build(self, mtj, *, rows=None, cols=None, **kw):
+        """The :class:`mramsim.Array1T1MTJ` of ``mtj`` (``rows``/``cols`` override the size)."""
+        from ..circuit.graph import Array1T1MTJ
+
+        return Array1T1MTJ(rows=rows or self.rows, cols=cols or self.cols, mtj=mtj, access=self.build_access(),
+                           wires=self.build_wires(), v_wl=self.v_wl, **kw)
 
 
 @dataclass(frozen=True)
@@ -858,10 +892,16 @@ def _build_checked(cfg: FlowConfig, ctx: _Ctx) -> None:
         except MramsimError as exc:
             raise _wrap(ctx, "anneal", exc) from None
     try:
-        import mramsim.array.read  # noqa: F401  (the layer may be absent in a partial install)
+        import mramsim.array.cell  # noqa: F401  (the layers may be absent in a partial install)
+        import mramsim.array.read  # noqa: F401
         import mramsim.array.variation  # noqa: F401
     except ImportError:  # pragma: no cover
         return
+    for sub, build in (("access", cfg.array.build_access), ("wires", cfg.array.build_wires)):
+        try:
+            build()
+        except MramsimError as exc:
+            raise _wrap(ctx, "array", exc, sub) from None
     try:
         cfg.read.build()
     except MramsimError as exc:

@@ -51,6 +51,7 @@ __all__ = [
     "task_hash",
     "CheckpointMismatchError",
     "EXECUTORS",
+    "open_executor",
 ]
 
 #: Executor names accepted by :func:`map_blocks` (besides an address or an object).
@@ -248,6 +249,39 @@ def _close(kind, backend):
         backend.close()
         if cluster is not None:
             cluster.close()
+
+
+class open_executor:
+    """Context manager: one executor for many :func:`map_blocks` calls.
+
+    ``with open_executor("dask") as ex: map_blocks(..., executor=ex)`` starts
+    one LocalCluster (or process pool, or scheduler connection) for a whole
+    study instead of one per call, and closes it on exit. ``"serial"`` and
+    objects passed in are returned unchanged (and not closed).
+
+    Parameters
+    ----------
+    executor : str or object
+        As for :func:`map_blocks`.
+    """
+
+    def __init__(self, executor="serial"):
+        self.executor = executor
+        self._kind = self._backend = None
+        self._owned = False
+
+    def __enter__(self):
+        if isinstance(self.executor, str) and self.executor != "serial":
+            self._kind, self._backend, self._owned = _resolve_executor(self.executor)
+            return self._backend
+        if not isinstance(self.executor, str):
+            _resolve_executor(self.executor)  # validates
+        return self.executor
+
+    def __exit__(self, *exc):
+        if self._owned:
+            _close(self._kind, self._backend)
+        return False
 
 
 def _n_workers(kind, backend) -> int:

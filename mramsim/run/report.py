@@ -1,0 +1,258 @@
+"""The flow's report: figures of each stage and ``report.md``.
+
+Every plot function takes ``ax=`` (a new figure when None) and returns the
+axes; units are converted for display here (C, mV, ohm um^2, %), nowhere deeper.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..constants import T0_CELSIUS
+
+__all__ = ["plot_rv", "plot_tmr", "plot_fit", "plot_sweep", "write_report"]
+
+
+def _ax(ax, **kw):
+    from ..plotting._mpl import get_ax
+
+    return get_ax(ax, **kw)
+
+
+def _t_indices(T, n=4):
+    return np.unique(np.linspace(0, len(T) - 1, min(n, len(T))).round().astype(int))
+
+
+def plot_rv(tab, ax=None):
+    """R_P and R_AP [ohm] vs bias [V] at a few temperatures of an RVTable."""
+    ax = _ax(ax, figsize=(5.5, 4))
+    for j in _t_indices(tab.T):
+        lab = f"{tab.T[j] - T0_CELSIUS:.0f} C"
+        (line,) = ax.plot(tab.V, tab.r_ap[:, j], label=f"AP {lab}")
+        ax.plot(tab.V, tab.r_p[:, j], color=line.get_color(), ls="--", label=f"P {lab}")
+    ax.set_xlabel("bias V [V]")
+    ax.set_ylabel("static resistance V/I [ohm]")
+    ax.set_title("R(V, T) from the tunnelling physics")
+    ax.legend(fontsize=7, ncol=2)
+    return ax
+
+
+def plot_tmr(tab, ax=None):
+    """TMR [%] vs bias [V] at a few temperatures of an RVTable."""
+    ax = _ax(ax, figsize=(5.5, 4))
+    for j in _t_indices(tab.T):
+        ax.plot(tab.V, 100 * tab.tmr[:, j], label=f"{tab.T[j] - T0_CELSIUS:.0f} C")
+    ax.set_xlabel("bias V [V]")
+    ax.set_ylabel("TMR [%]")
+    ax.set_title("TMR(V, T)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_fit(tab, cm, ax=None):
+    """Relative error of the compact model against the table [%] vs bias, per state and T."""
+    ax = _ax(ax, figsize=(5.5, 4))
+    V = tab.V[:, None]
+    T = tab.T[None, :]
+    for state, ref, ls in (("P", tab.r_p, "--"), ("AP", tab.r_ap, "-")):
+        err = 100 * (np.asarray(cm.resistance(state, V, T)) / ref - 1.0)
+        for k, j in enumerate(_t_indices(tab.T)):
+            ax.plot(tab.V, err[:, j], ls=ls, color=f"C{k}",
+                    label=f"{state} {tab.T[j] - T0_CELSIUS:.0f} C")
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set_xlabel("bias V [V]")
+    ax.set_ylabel("compact / physics - 1 [%]")
+    ax.set_title("compact-model fit error")
+    ax.legend(fontsize=7, ncol=2)
+    return ax
+
+
+_SWEEP_LABEL = {"v_read": ("read bias [mV]", 1e3, 0.0), "temperature": ("temperature [C]", 1.0, -T0_CELSIUS),
+                "anneal_temperature": ("anneal temperature [C]", 1.0, -T0_CELSIUS)}
+
+
+def _num(x):
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+    return f
+
+
+def plot_sweep(name, sweep: dict, ax=None):
+    """BER (log) and margin [sigma] vs the swept quantity."""
+    ax = _ax(ax, figsize=(5.5, 4))
+    label, scale, offset = _SWEEP_LABEL[name]
+    x = np.asarray(sweep["values"], float) * scale + offset
+    pts = sweep["points"]
+    ber = np.array([_num(p.get("ber")) for p in pts])
+    lo = np.array([_num(p.get("ber_ci", [np.nan, np.nan])[0]) for p in pts])
+    hi = np.array([_num(p.get("ber_ci", [np.nan, np.nan])[1]) for p in pts])
+    floor = 1e-300
+    ax.semilogy(x, np.maximum(ber, floor), "o-", color="C0", label="BER")
+    ax.fill_between(x, np.maximum(lo, floor), np.maximum(hi, floor), color="C0", alpha=0.2, label="95% CI")
+    ax.set_xlabel(label)
+    ax.set_ylabel("bit error rate")
+    ms = np.array([_num(p.get("margin_sigma")) for p in pts])
+    if np.any(np.isfinite(ms)):
+        ax2 = ax.twinx()
+        ax2.plot(x, ms, "s--", color="C1", label="margin [sigma]")
+        ax2.set_ylabel("read margin mean/std [sigma]", color="C1")
+    ax.set_title(f"read margin vs {label.split(' [')[0]}")
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+# -- report.md ------------------------------------------------------------------------------------
+def _fmt(x, spec=".4g"):
+    if x is None:
+        return "n/a"
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if not math.isfinite(f):
+        return str(f)
+    return format(f, spec)
+
+
+def _rel(path, base: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def write_report(path, results: dict, cfg) -> Path:
+    """Write ``report.md``: key numbers per stage, figures, stage status and provenance.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output file.
+    results : dict
+        The content of ``results.json``.
+    cfg : FlowConfig
+        The study's config.
+    """
+    path = Path(path)
+    base = path.parent
+    st = results.get("status", {})
+    L = [f"# {results.get('name', 'mramsim study')}", ""]
+    an = cfg.anneal
+    an_txt = "as deposited" if an is None else (
+        f"{an.temperature - T0_CELSIUS:.0f} C, {an.time:.0f} s, {an.cap} cap")
+    L += [
+        f"Stack **{cfg.stack.label}**, anneal {an_txt}; array {cfg.array.rows} x {cfg.array.cols} "
+        f"(yield for {cfg.array.bits} bits); read {cfg.read.v_read * 1e3:.0f} mV at "
+        f"{cfg.read.temperature - T0_CELSIUS:.0f} C, {cfg.read.reference} reference; "
+        f"{cfg.montecarlo.n_samples} Monte Carlo samples, seed {cfg.montecarlo.seed}.",
+        "",
+        "## Stages",
+        "",
+        "| stage | status |",
+        "|---|---|",
+    ]
+    L += [f"| {k} | {v} |" for k, v in st.items()]
+    L.append("")
+
+    dev = results.get("physics") or {}
+    if dev:
+        r, rd = dev.get("at_room", {}), dev.get("at_read", {})
+        L += [
+            "## Device (physics)",
+            "",
+            "| quantity | near 0 V, 27 C | at read bias and temperature |",
+            "|---|---|---|",
+            f"| bias [V] | {_fmt(r.get('V'))} | {_fmt(rd.get('V'))} |",
+            f"| temperature [C] | {_fmt(r.get('T_K', float('nan')) - T0_CELSIUS, '.1f')} | "
+            f"{_fmt(rd.get('T_K', float('nan')) - T0_CELSIUS, '.1f')} |",
+            f"| R_P [ohm] | {_fmt(r.get('r_p_ohm'))} | {_fmt(rd.get('r_p_ohm'))} |",
+            f"| R_AP [ohm] | {_fmt(r.get('r_ap_ohm'))} | {_fmt(rd.get('r_ap_ohm'))} |",
+            f"| TMR [%] | {_fmt(100 * r.get('tmr', float('nan')), '.1f')} | "
+            f"{_fmt(100 * rd.get('tmr', float('nan')), '.1f')} |",
+            f"| RA_P [ohm um^2] | {_fmt(r.get('ra_p_ohm_um2'))} | |",
+            "",
+        ]
+        L += [f"![{Path(f).stem}]({_rel(f, base)})" for f in dev.get("figures", [])] + [""]
+
+    cmp_ = results.get("compact") or {}
+    if cmp_:
+        L += [
+            "## Compact model",
+            "",
+            f"Max relative error over the table: **{_fmt(cmp_.get('max_rel_error'))}** "
+            f"(target {_fmt(cmp_.get('target_max_rel_error'))}: "
+            f"{_fmt(cmp_.get('meets_target'))}); RMS {_fmt(cmp_.get('rms_rel_error'))}.",
+            "",
+            "| parameter | value |",
+            "|---|---|",
+        ]
+        L += [f"| {k} | {_fmt(v)} |" for k, v in (cmp_.get("parameters") or {}).items()]
+        L.append("")
+        L += [f"![{Path(f).stem}]({_rel(f, base)})" for f in cmp_.get("figures", [])] + [""]
+    exp = results.get("export") or {}
+    if exp.get("files"):
+        L += ["Model cards: " + ", ".join(f"[{d}]({_rel(p, base)})" for d, p in exp["files"].items()), ""]
+    net = results.get("netlist") or {}
+    if net.get("file"):
+        L += [f"Array netlist ({net['rows']} x {net['cols']}, row {net['selected_row']} read, "
+              f"{net.get('pattern', '')} data): [{Path(net['file']).name}]({_rel(net['file'], base)})", ""]
+
+    sc = results.get("spice_check") or {}
+    if sc.get("max_rel_error") is not None:
+        L += [
+            "## Solver vs ngspice",
+            "",
+            f"{sc['rows']} x {sc['cols']} array: max relative difference in cell current "
+            f"**{_fmt(sc.get('max_rel_error'))}** (tolerance {_fmt(sc.get('tolerance'))}: "
+            f"{'pass' if sc.get('passed') else 'FAIL'}).",
+            "",
+        ]
+
+    mg = results.get("margin") or {}
+    if mg:
+        ci = mg.get("ber_ci") or [None, None]
+        L += [
+            "## Read margin",
+            "",
+            "| quantity | value |",
+            "|---|---|",
+            f"| bit error rate | {_fmt(mg.get('ber'))} ({_fmt(mg.get('method'))}) |",
+            f"| 95% CI | [{_fmt(ci[0])}, {_fmt(ci[1])}] |",
+            f"| BER of P / AP reads | {_fmt(mg.get('ber_p'))} / {_fmt(mg.get('ber_ap'))} |",
+            f"| margin mean/std [sigma] | {_fmt(mg.get('margin_sigma'))} |",
+            f"| equivalent sigma -Phi^-1(BER) | {_fmt(mg.get('beta'))} |",
+            f"| yield of {mg.get('array_bits', cfg.array.bits)} bits (no ECC) | {_fmt(mg.get('yield'))} |",
+            "",
+        ]
+        L += [f"![{Path(f).stem}]({_rel(f, base)})" for f in mg.get("figures", [])] + [""]
+
+    sw = results.get("sweeps") or {}
+    if sw:
+        L += ["## Sweeps", ""]
+        for name, s in sw.items():
+            label, scale, offset = _SWEEP_LABEL[name]
+            L += [f"### {label}", "", f"| {label} | BER | margin [sigma] |", "|---|---|---|"]
+            for x, p in zip(s["values"], s["points"]):
+                L.append(f"| {_fmt(x * scale + offset, '.4g')} | {_fmt(p.get('ber'))} | "
+                         f"{_fmt(p.get('margin_sigma'))} |")
+            L.append("")
+            if s.get("figure"):
+                L += [f"![{name}]({_rel(s['figure'], base)})", ""]
+
+    prov = results.get("provenance", {})
+    L += ["## Provenance", "", "| | |", "|---|---|"]
+    L += [f"| {k} | {v} |" for k, v in prov.items() if k != "stage_seconds"]
+    secs = prov.get("stage_seconds") or {}
+    if secs:
+        L += ["", "Stage times [s]: " + ", ".join(f"{k} {v:.1f}" for k, v in secs.items())]
+    L += ["", "All numbers are also in `results.json` (SI units); the config used is `config.toml`.", ""]
+    path.write_text("\n".join(L))
+    return path
