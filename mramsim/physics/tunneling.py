@@ -30,6 +30,15 @@ __all__ = [
     "energy_nodes",
     "tsu_esaki_current_density",
     "tsu_esaki_conductance_density",
+    "ENGINE_TEMPERATURE_RANGE",
+    # closed forms, re-exported from mramsim.physics.simmons (appended below)
+    "decay_constant",
+    "simmons_low_voltage_conductance_density",
+    "simmons_low_voltage_current_density",
+    "simmons_intermediate_current_density",
+    "simmons_intermediate_conductance_density",
+    "bdr_conductance_ratio",
+    "bdr_conductance_density",
 ]
 
 #: Gauss-Legendre order per energy panel (see energy_nodes).
@@ -219,6 +228,29 @@ def _prefactor(m_eff):
     return 4.0 * np.pi * m_eff * e / h**3
 
 
+#: Temperatures the energy-integral engine accepts [K] (below 1 mK k_BT underflows
+#: the Fermi-window arithmetic; above 1e4 K a tunnel junction is meaningless).
+ENGINE_TEMPERATURE_RANGE = (1e-3, 1e4)
+
+
+def _check_engine_inputs(V, T, phi1, phi2, d, mass_ratio, fermi_energy, order):
+    """Validate the public engine entry points (ranges as in mramsim.physics.simmons)."""
+    from .._validation import check_range
+    from ..errors import ParameterError
+    from .simmons import BARRIER_HEIGHT_RANGE, BIAS_RANGE, MASS_RATIO_RANGE, THICKNESS_RANGE
+
+    check_range("V", V, -BIAS_RANGE, BIAS_RANGE, unit="V")
+    check_range("T", T, *ENGINE_TEMPERATURE_RANGE, unit="K")
+    check_range("phi1", phi1, *BARRIER_HEIGHT_RANGE, unit="J")
+    check_range("phi2", phi2, *BARRIER_HEIGHT_RANGE, unit="J")
+    check_range("d", d, *THICKNESS_RANGE, unit="m")
+    check_range("mass_ratio", mass_ratio, *MASS_RATIO_RANGE)
+    if fermi_energy is not None:
+        check_range("fermi_energy", fermi_energy, 0.01 * eV, 100.0 * eV, unit="J")
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 1 <= order <= 200:
+        raise ParameterError("order", order, "an integer in [1, 200] (Gauss-Legendre nodes per panel)")
+
+
 def tsu_esaki_conductance_density(V, T, phi1, phi2, d, mass_ratio=1.0, fermi_energy=None,
                                   order=DEFAULT_ORDER):
     r"""Static conductance per area :math:`J/V` [S/m^2] from the Tsu-Esaki integral.
@@ -234,7 +266,7 @@ def tsu_esaki_conductance_density(V, T, phi1, phi2, d, mass_ratio=1.0, fermi_ene
     V : array_like
         Bias [V].
     T : array_like
-        Temperature [K], > 0.
+        Temperature [K], in :data:`ENGINE_TEMPERATURE_RANGE`.
     phi1, phi2 : float
         Zero-bias barrier heights above E_F at the two interfaces [J].
     d : float
@@ -243,11 +275,19 @@ def tsu_esaki_conductance_density(V, T, phi1, phi2, d, mass_ratio=1.0, fermi_ene
         m*/m_e in the barrier (used in the supply prefactor too, as in Simmons 1963).
     fermi_energy : float, optional
         Electrode Fermi energy above the band bottom [J]; the integral starts at
-        :math:`-E_F`. Default: 10 eV below the barrier top (the integrand is
+        :math:`-E_F`. Default: 10 eV below E_F (the integrand is
         negligible there for any realistic barrier).
     order : int
         Gauss-Legendre order per panel (24 converges to < 1e-6 relative).
+
+    Raises
+    ------
+    ParameterError
+        If an input is outside its allowed range: |V| <= 100 V, T in
+        :data:`ENGINE_TEMPERATURE_RANGE`, phi in 1 meV-20 eV, d in
+        0.01-100 nm, m*/m_e in 0.01-10 (see :mod:`mramsim.physics.simmons`).
     """
+    _check_engine_inputs(V, T, phi1, phi2, d, mass_ratio, fermi_energy, order)
     m_eff = mass_ratio * m_e
     e_low = -fermi_energy if fermi_energy is not None else -10.0 * eV
     E, w = energy_nodes(V, T, phi1, phi2, e_low, order=order)
@@ -263,3 +303,15 @@ def tsu_esaki_current_density(V, T, phi1, phi2, d, mass_ratio=1.0, fermi_energy=
     return np.asarray(V, float) * tsu_esaki_conductance_density(
         V, T, phi1, phi2, d, mass_ratio, fermi_energy, order
     )
+
+
+# -- closed forms (Simmons 1963, Brinkman-Dynes-Rowell 1970), defined in simmons.py --
+from .simmons import (  # noqa: E402
+    bdr_conductance_density,
+    bdr_conductance_ratio,
+    decay_constant,
+    simmons_intermediate_conductance_density,
+    simmons_intermediate_current_density,
+    simmons_low_voltage_conductance_density,
+    simmons_low_voltage_current_density,
+)
