@@ -1,0 +1,258 @@
+"""Shared pieces of the renderers: the R(V, T) expression, header, statistics.
+
+The expression is built once from the model's parameters with dialect hooks
+(how to write the branch voltage, the temperature in kelvin and the instance
+parameters), so every dialect carries the same equation as
+:meth:`CompactMTJ.resistance`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ...errors import ParameterError
+from ..model import NUMERIC_PARAMETERS, PARAMETER_UNITS
+
+#: Default 1-sigma variations of the statistical cards.
+DEFAULT_SIGMAS = {"sigma_thickness": 0.01e-9, "sigma_area_rel": 0.03, "sigma_anneal": 2.0}
+_SIGMA_UNITS = {"sigma_thickness": "m", "sigma_area_rel": "-", "sigma_anneal": "K"}
+_SIGMA_SENS = {
+    "sigma_thickness": ("dlnRP_dthickness", "dlnTMR_dthickness"),
+    "sigma_area_rel": (),
+    "sigma_anneal": ("dlnRP_danneal", "dlnTMR_danneal"),
+}
+
+
+def num(x: float) -> str:
+    """Shortest round-trip decimal of ``x``; negative numbers in parentheses."""
+    x = float(x)
+    if not math.isfinite(x):
+        raise ParameterError("model parameter", x, "a finite number")
+    s = repr(x)
+    if s.endswith(".0"):
+        s = s[:-2]
+    return f"({s})" if x < 0 else s
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """How a dialect writes the free variables of the expression.
+
+    Attributes
+    ----------
+    v : str
+        Branch voltage te-be [V], e.g. ``V(te,be)``.
+    tk : str
+        Temperature [K], e.g. ``(temper+273.15)``.
+    rs : str
+        Effective R_P multiplier rscale*area0/area (statistics included).
+    ks : str
+        Effective state*tmrscale.
+    """
+
+    v: str
+    tk: str
+    rs: str
+    ks: str
+    local_vars: bool = False
+
+
+def _poly(var: str, coeffs) -> str:
+    """Horner form ``var*(c1 + var*(c2 + ...))`` skipping trailing zeros; '' if all zero."""
+    coeffs = list(coeffs)
+    while coeffs and coeffs[-1] == 0.0:
+        coeffs.pop()
+    if not coeffs:
+        return ""
+    inner = num(coeffs[-1])
+    for c in reversed(coeffs[:-1]):
+        inner = f"{num(c)}+{var}*({inner})" if c != 0.0 else f"{var}*({inner})"
+    return f"{var}*({inner})"
+
+
+def pieces(cm, h: Hooks) -> dict:
+    """Sub-expressions of the model in a dialect (strings).
+
+    Returns a dict with ``dt``, ``u``, ``lnrp``, ``x``, ``tmr`` and ``r`` (the
+    full resistance) and ``i`` (the current V/R). With ``h.local_vars`` the
+    composite expressions refer to local variables named ``dt``, ``u`` and
+    ``x`` (Verilog-A), whose definitions are ``dt``, ``u``, ``x`` in the dict.
+    """
+    p = cm.parameters()
+    dt_def = f"({h.tk}-{num(p['t_nom'])})"
+    u_def = f"({num(p['v_c'])}*tanh({h.v}/{num(p['v_c'])}))"
+    dt, u = ("dt", "u") if h.local_vars else (dt_def, u_def)
+    terms = []
+    bias = _poly(u, [p["b1"], p["b2"], p["b3"], p["b4"]])
+    if bias:
+        terms.append(bias)
+    temp = _poly(dt, [p["tc_rp"], p["tc2_rp"]])
+    if temp:
+        terms.append(temp)
+    if p["tc_rp_bias"] != 0.0:
+        terms.append(f"{num(p['tc_rp_bias'])}*{u}*{u}*{dt}")
+    lnrp = "+".join(terms) if terms else "0"
+    rp = f"{num(p['r_p0'])}*exp({lnrp})"
+
+    w = f"(0.5+0.5*tanh({h.v}/{num(p['v_w'])}))"
+    ap = 1.0 / p["vh_pos"] ** 2
+    an = 1.0 / p["vh_neg"] ** 2
+    inv = f"({num(an)}+{num(ap - an)}*{w})" if ap != an else num(ap)
+    x = f"{h.v}*{h.v}*{inv}"
+    if p["tc_vh"] != 0.0:
+        x += f"*exp({num(-2.0 * p['tc_vh'])}*{dt})"
+    x_def = f"({x})"
+    x = "x" if h.local_vars else x_def
+    den = f"(1+{x}*(1+{num(p['tmr_q'])}*{x}))" if p["tmr_q"] != 0.0 else f"(1+{x})"
+    tt = _poly(dt, [p["tc_tmr"], p["tc2_tmr"]])
+    tmr_t = num(p["tmr0"]) + (f"*exp({tt})" if tt else "")
+    if p["p0"] != 0.0:
+        # J(P(T))/J(P(Tnom)), J(P) = P^2/(1-P^2), P(T) = p0 (1 - alpha T^1.5)
+        pt = f"({num(p['p0'])}*(1-{num(p['alpha_sp'])}*{h.tk}*sqrt({h.tk})))"
+        pn = p["p0"] * (1.0 - p["alpha_sp"] * p["t_nom"] ** 1.5)
+        jn = pn * pn / (1.0 - pn * pn)
+        tmr_t += f"*({pt}*{pt}/(1-{pt}*{pt}))/{num(jn)}"
+    tmr = f"({tmr_t}/{den})"
+    r = f"({h.rs}*{rp}*(1+{h.ks}*{tmr}))"
+    return {"dt": dt_def, "u": u_def, "x": x_def, "lnrp": lnrp, "rp": rp, "tmr": tmr, "r": r,
+            "i": f"{h.v}/{r}"}
+
+
+def sigmas(cm, options: dict) -> dict:
+    """Resolve the statistical sigmas: user values checked, defaults where the physics has the sensitivity.
+
+    A sigma the user sets > 0 for a variation whose sensitivity the model does
+    not carry raises :class:`ParameterError`; a default for such a variation is 0.
+    """
+    unknown = set(options) - set(DEFAULT_SIGMAS)
+    if unknown:
+        raise ParameterError("export option", sorted(unknown)[0], "one of " + ", ".join(sorted(DEFAULT_SIGMAS)))
+    out = {}
+    for key, default in DEFAULT_SIGMAS.items():
+        needs = _SIGMA_SENS[key]
+        have = all(k in cm.sensitivities for k in needs)
+        if key in options:
+            val = options[key]
+            try:
+                val = float(val)
+            except (TypeError, ValueError):
+                raise ParameterError(key, val, f">= 0 {_SIGMA_UNITS[key]}") from None
+            if not (math.isfinite(val) and val >= 0):
+                raise ParameterError(key, val, f">= 0 {_SIGMA_UNITS[key]}")
+            if key == "sigma_area_rel" and val >= 0.2:
+                raise ParameterError(key, val, "[0, 0.2) (1 + dA/A must stay > 0 with margin)")
+            if val > 0 and not have:
+                raise ParameterError(key, val, "0 for this model",
+                                     hint=f"it carries no physics sensitivity {', '.join(needs)}")
+            out[key] = val
+        else:
+            out[key] = default if have else 0.0
+    return out
+
+
+def stat_scales(cm, dthk: str, darea: str, dann: str) -> tuple[str, str]:
+    """(R multiplier, TMR multiplier) expressions of the statistical variant."""
+    s = cm.sensitivities
+    ln_r = []
+    ln_t = []
+    if "dlnRP_dthickness" in s:
+        ln_r.append(f"{num(s['dlnRP_dthickness'])}*{dthk}")
+    if "dlnRP_danneal" in s:
+        ln_r.append(f"{num(s['dlnRP_danneal'])}*{dann}")
+    if "dlnTMR_dthickness" in s:
+        ln_t.append(f"{num(s['dlnTMR_dthickness'])}*{dthk}")
+    if "dlnTMR_danneal" in s:
+        ln_t.append(f"{num(s['dlnTMR_danneal'])}*{dann}")
+    r = f"exp({'+'.join(ln_r)})/(1+{darea})" if ln_r else f"1/(1+{darea})"
+    t = f"exp({'+'.join(ln_t)})" if ln_t else "1"
+    return r, t
+
+
+_CTRL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean(text) -> str:
+    """A provenance value safe inside a one-line comment (control characters -> space)."""
+    return _CTRL.sub(" ", str(text)).strip()
+
+
+def header_lines(cm, name: str, dialect: str, statistical: bool, sig: dict | None) -> list[str]:
+    """Provenance and parameter lines (without comment markers); no date, so files are reproducible."""
+    from ... import __version__
+
+    prov = cm.provenance
+    lines = [
+        f"MTJ compact model '{name}' ({dialect}{', statistical' if statistical else ''})",
+        f"generated by mramsim {__version__} (mramsim export); do not edit, regenerate",
+    ]
+    for key in ("preset", "anneal", "source"):
+        if key in prov:
+            lines.append(f"{key}: {clean(prov[key])}")
+    rep = cm.fit_report
+    if rep is not None:
+        lines.append(
+            f"fit: max |rel err| {100 * rep.max_rel_error:.3f}% , rms {100 * rep.rms_rel_error:.3f}% "
+            f"over |V| <= {rep.window_v:g} V, {rep.window_t[0]:g}-{rep.window_t[1]:g} K"
+        )
+    lines += [
+        "terminals: te be (current flows te -> be for V(te,be) > 0)",
+        "instance parameters: state (0 = P, 1 = AP), area [m^2] (R ~ area0/area),",
+        "  rscale (R_P multiplier), tmrscale (TMR multiplier)",
+        "R = rscale*area0/area*R_P(V,T)*(1 + state*tmrscale*TMR(V,T)), I = V/R, T in kelvin",
+        "ln(R_P/r_p0) = b1 u + b2 u^2 + b3 u^3 + b4 u^4 + tc_rp dT + tc2_rp dT^2 + tc_rp_bias u^2 dT,",
+        "  u = v_c tanh(V/v_c), dT = T - t_nom",
+        "TMR = tmr0 exp(tc_tmr dT + tc2_tmr dT^2) [J(P(T))/J(P(t_nom))] / (1 + x + tmr_q x^2),",
+        "  x = V^2 (w/vh_pos^2 + (1-w)/vh_neg^2) exp(-2 tc_vh dT), w = (1 + tanh(V/v_w))/2,",
+        "  J(P) = P^2/(1-P^2), P(T) = p0 (1 - alpha_sp T^1.5) (factor used when p0 > 0)",
+        "parameters:",
+    ]
+    p = cm.parameters()
+    for k in NUMERIC_PARAMETERS:
+        lines.append(f"  {k} = {repr(p[k])} [{PARAMETER_UNITS[k]}]")
+    lines.append(f"  area0 = {repr(cm.area)} [m^2], RA = {cm.ra / 1e-12:.6g} ohm um^2")
+    if cm.sensitivities:
+        lines.append("physics sensitivities:")
+        for k in sorted(cm.sensitivities):
+            lines.append(f"  {k} = {repr(cm.sensitivities[k])}")
+    if statistical and sig is not None:
+        lines.append("statistical: dthk ~ N(0, sigma_thickness) [m], darea ~ N(0, sigma_area_rel) [-], "
+                     "dann ~ N(0, sigma_anneal) [K]")
+        lines.append("  rscale_eff = rscale*area0/area*exp(dlnRP_dthickness*dthk + dlnRP_danneal*dann)"
+                     "/(1+darea)")
+        lines.append("  tmrscale_eff = tmrscale*exp(dlnTMR_dthickness*dthk + dlnTMR_danneal*dann)")
+        for k, v in sig.items():
+            lines.append(f"  {k} = {repr(v)} [{_SIGMA_UNITS[k]}]")
+    return lines
+
+
+def wrap(text: str, width: int = 78, cont: str = "+ ", breaks: str = "+*/") -> list[str]:
+    """Split a long statement into lines of at most ``width`` characters.
+
+    Breaks are made only *after* one of the characters in ``breaks`` (operators
+    of the expression) or at spaces, never inside a number or name; the first
+    line is returned as is and each continuation line starts with ``cont``.
+    """
+    out = []
+    line = text
+    first = True
+    while len(line) > width:
+        cut = -1
+        for i in range(width - 1, 10, -1):
+            ch = line[i]
+            prev = line[i - 1] if i else ""
+            if ch == " ":
+                cut = i
+                break
+            # after an operator, but not in an exponent like 1e+5 / 1e-5
+            if ch in breaks and not (ch == "+" and prev in "eE" and i > 1 and line[i - 2].isdigit()):
+                cut = i + 1
+                break
+        if cut <= 0:
+            break
+        out.append(line[:cut].rstrip())
+        line = cont + line[cut:].lstrip()
+        first = False
+    out.append(line)
+    del first
+    return out

@@ -1,0 +1,40 @@
+"""HSPICE renderer: a ``.SUBCKT`` with a behavioural G element ``CUR='V/R'``.
+
+Syntax followed (Synopsys Star-HSPICE Manual, release 2001.2, "Voltage
+Dependent Current Sources -- G Elements": ``Gxxx n+ n- CUR='equation'``;
+"Subcircuits": ``.SUBCKT name n1 n2 param=val`` with parameters used by name
+inside quoted expressions; "Parameters and Functions": the built-in
+``TEMPER`` [deg C]; "Monte Carlo": ``AGAUSS(nominal, abs_variation, sigma)``
+in ``.PARAM``). Continuation lines start with ``+``.
+"""
+from __future__ import annotations
+
+from ...constants import T0_CELSIUS
+from . import _common as c
+
+COMMENT = "* "
+
+
+def render(cm, name: str, statistical: bool = False, **options) -> str:
+    """HSPICE subcircuit text (see module docstring)."""
+    sig = c.sigmas(cm, options) if statistical else None
+    a0 = c.num(cm.area)
+    rs = f"(rscale*{a0}/area)"
+    ks = "(state*tmrscale)"
+    params = f"state=0 area={a0} rscale=1 tmrscale=1"
+    body = []
+    if statistical:
+        params += (f" sigthk={c.num(sig['sigma_thickness'])} sigarea={c.num(sig['sigma_area_rel'])}"
+                   f" sigann={c.num(sig['sigma_anneal'])}")
+        body.append(".PARAM dthk=AGAUSS(0,sigthk,1) darea=AGAUSS(0,sigarea,1) dann=AGAUSS(0,sigann,1)")
+        r_stat, t_stat = c.stat_scales(cm, "dthk", "darea", "dann")
+        rs = f"({rs}*{r_stat})"
+        ks = f"({ks}*{t_stat})"
+    hooks = c.Hooks(v="V(te,be)", tk=f"(TEMPER+{c.num(T0_CELSIUS)})", rs=rs, ks=ks)
+    expr = c.pieces(cm, hooks)["i"]
+    lines = [COMMENT + ln for ln in c.header_lines(cm, name, "hspice", statistical, sig)]
+    lines.append(f".SUBCKT {name} te be {params}")
+    lines += body
+    lines += c.wrap(f"G1 te be CUR='{expr}'")
+    lines.append(f".ENDS {name}")
+    return "\n".join(lines) + "\n"
