@@ -1,0 +1,140 @@
+"""Read-margin figures: signal histograms, margins, IR-drop map, sweeps, shmoo.
+
+Every function takes ``ax=`` (a new figure when None) and returns the axes.
+Units are converted here only (uA, mV, C).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..constants import T0_CELSIUS
+from ._mpl import get_ax, pyplot
+
+__all__ = ["plot_signal_histograms", "plot_margin_histograms", "plot_ir_map", "plot_read_margin",
+           "plot_sweep", "plot_shmoo"]
+
+
+def _unit(res):
+    cur = res.inputs["read"]["sensing"] == "current"
+    return (1e6, "uA") if cur else (1e3, "mV")
+
+
+def plot_signal_histograms(res, ax=None, bins=60):
+    """Histograms of P-cell, AP-cell and reference signals (kept samples)."""
+    ax = get_ax(ax)
+    k, u = _unit(res)
+    for key, lab in (("s_p", "P cells"), ("s_ap", "AP cells"), ("s_ref", "reference")):
+        x = np.asarray(res.samples.get(key, []), float).ravel() * k
+        if x.size:
+            ax.hist(x, bins=bins, histtype="stepfilled", alpha=0.5, label=lab)
+    ax.set_xlabel(f"sensed signal [{u}]")
+    ax.set_ylabel("reads")
+    ax.legend()
+    return ax
+
+
+def plot_margin_histograms(res, ax=None, bins=60):
+    """Histograms of P and AP read margins (kept samples); failures are < 0."""
+    ax = get_ax(ax)
+    k, u = _unit(res)
+    for key, lab in (("m_p", "P margin"), ("m_ap", "AP margin")):
+        x = np.asarray(res.samples.get(key, []), float).ravel() * k
+        if x.size:
+            ax.hist(x, bins=bins, histtype="step", label=lab)
+    ax.axvline(0.0, color="k", lw=0.8)
+    ax.set_xlabel(f"read margin [{u}]")
+    ax.set_ylabel("reads")
+    ax.legend()
+    return ax
+
+
+def plot_ir_map(res, ax=None):
+    """Nominal worst-column margin vs selected row (IR drop along the lines)."""
+    ax = get_ax(ax)
+    k, u = _unit(res)
+    rows = res.ir_map["rows"]
+    ax.plot(rows, np.asarray(res.ir_map["m_p_min"]) * k, "o-", label="P")
+    ax.plot(rows, np.asarray(res.ir_map["m_ap_min"]) * k, "s-", label="AP")
+    ax.axvline(res.inputs["selected_row"], color="0.5", ls=":", label="row read")
+    ax.set_xlabel("selected row")
+    ax.set_ylabel(f"nominal min margin [{u}]")
+    ax.legend()
+    return ax
+
+
+def plot_read_margin(res, axes=None):
+    """Four-panel summary: signals, margins, IR map, BER per estimator. Returns the axes."""
+    if axes is None:
+        plt = pyplot()
+        _, axes = plt.subplots(2, 2, figsize=(10, 7), constrained_layout=True)
+    a = np.ravel(axes)
+    plot_signal_histograms(res, ax=a[0])
+    plot_margin_histograms(res, ax=a[1])
+    plot_ir_map(res, ax=a[2])
+    ax = a[3]
+    labels, vals, lo, hi = [], [], [], []
+    if res.mc:
+        labels.append("MC")
+        vals.append(res.mc["ber"])
+        lo.append(res.mc["ber_ci"][0])
+        hi.append(res.mc["ber_ci"][1])
+    for name, d in (("FORM", res.analytic), ("IS", res.importance)):
+        if d:
+            labels.append(name)
+            p = 0.5 * sum(d[s]["p"] if s in d else 0.0 for s in ("p", "ap"))
+            vals.append(p)
+            lo.append(p if name == "FORM" else 0.5 * sum(d[s]["ci"][0] for s in d))
+            hi.append(p if name == "FORM" else 0.5 * sum(d[s]["ci"][1] for s in d))
+    x = np.arange(len(labels))
+    vals = np.asarray(vals, float)
+    yerr = np.array([vals - np.asarray(lo), np.asarray(hi) - vals])
+    ax.errorbar(x, np.where(vals > 0, vals, np.nan), yerr=yerr, fmt="o", capsize=4)
+    ax.set_xticks(x, labels)
+    ax.set_yscale("log")
+    ax.set_ylabel("BER (tail states)" if res.importance else "BER")
+    ax.set_title(f"BER = {res.ber:.3g} [{res.ber_ci[0]:.2g}, {res.ber_ci[1]:.2g}] ({res.method})")
+    return axes
+
+
+def plot_sweep(sw, ax=None, what="ber"):
+    """BER (with its 95 % band) or margin sigma vs the swept parameter."""
+    ax = get_ax(ax)
+    x = np.asarray(sw.values, float)
+    xlabel = {"v_read": ("V_read [V]", 1.0, 0.0), "temperature": ("temperature [C]", 1.0, -T0_CELSIUS),
+              "anneal_temperature": ("anneal temperature [C]", 1.0, -T0_CELSIUS),
+              "tmr": ("TMR0 [%]", 100.0, 0.0)}[sw.param]
+    xs = x * xlabel[1] + xlabel[2]
+    if what == "ber":
+        y = np.asarray(sw.ber, float)
+        ax.fill_between(xs, np.asarray(sw.ber_lo, float), np.asarray(sw.ber_hi, float), alpha=0.3)
+        ax.plot(xs, np.where(y > 0, y, np.nan), "o-")
+        ax.set_yscale("log")
+        ax.set_ylabel("bit error rate")
+    else:
+        ax.plot(xs, sw.margin_sigma, "o-")
+        ax.set_ylabel("margin mean/std [sigma]")
+    ax.set_xlabel(xlabel[0])
+    return ax
+
+
+def plot_shmoo(sh, ax=None):
+    """BER vs V_read: misread, read disturb, total, target and the read window."""
+    ax = get_ax(ax)
+    v = np.asarray(sh.v_read, float)
+
+    def pos(a):
+        a = np.asarray(a, float)
+        return np.where(a > 0, a, np.nan)
+
+    ax.plot(v, pos(sh.ber_read), "o-", label="misread")
+    ax.fill_between(v, pos(sh.ber_read_lo), pos(sh.ber_read_hi), alpha=0.25)
+    ax.plot(v, pos(sh.p_disturb), "s-", label="read disturb")
+    ax.plot(v, pos(sh.ber_total), "k--", label="total")
+    ax.axhline(sh.target, color="r", lw=0.8, label="target")
+    if sh.window:
+        ax.axvspan(sh.window[0], sh.window[1], color="g", alpha=0.12, label="read window")
+    ax.set_yscale("log")
+    ax.set_xlabel("V_read [V]")
+    ax.set_ylabel("probability per read")
+    ax.legend()
+    return ax
