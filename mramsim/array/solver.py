@@ -1,0 +1,598 @@
+r"""Read currents of a 1T-1MTJ array: fast vectorised solver and full sparse check.
+
+Fast solver (:func:`read_currents`)
+-----------------------------------
+In a read, the word line of one row is high and every other transistor is off
+(:math:`V_{GS} \le 0 < V_{TO}`), so an unselected cell is a linear conductance
+:math:`g_u = 1/(R_{MTJ}(0, T) + 1/G_{OFF})` between its BL and SL nodes (its
+MTJ sees ~ V G_OFF R_MTJ of a microvolt, where R(V) is flat to 1e-9). Per
+column, the BL and SL ladders (segment conductances :math:`g_b = 1/r_{bl}`,
+:math:`g_s = 1/r_{sl}`, drivers at row 0) plus these leakage rungs are
+linear, do not depend on the Monte Carlo sample, and are reduced once to what
+the selected cell (row :math:`s`) sees: with the cell drawing current :math:`I`
+from :math:`v_{bl,s}` into :math:`v_{sl,s}`,
+
+.. math::
+    v_{bl,s} - v_{sl,s} = V_{th} - R_{th} I,\qquad
+    v_{sl,s} = V_{b0} + k_b I,\qquad
+    I_{BL} = I_{BL,0} + m_{bl} I
+
+(two solves of the banded nodal system :math:`G v = i` per column, all columns
+stacked into one banded Cholesky solve). The selected cell (MTJ in series with
+the access NMOS, leakage :math:`G_{OFF}` across the NMOS) then has one unknown,
+the MTJ voltage :math:`x`: :math:`I = I_{MTJ}(x)`,
+:math:`V_{DS} = V_{th} - R_{th} I - x`,
+:math:`V_{GS} = V_{WL} - V_{b0} - k_b I`, and Newton solves
+
+.. math::
+    f(x) = I_{MTJ}(x) - I_D(V_{GS}, V_{DS}) - G_{OFF} V_{DS} = 0,\qquad
+    f'(x) = g_{MTJ}\,\big(1 + g_m k_b + (g_{ds}+G_{OFF}) R_{th}\big) + g_{ds} + G_{OFF}
+
+vectorised over (samples, columns), in cache-sized chunks. :math:`f` is
+monotone increasing and the root lies in :math:`[0, V_{th}]` (iterates are
+kept there). Two phases: (A) Newton with the MTJ's base functions
+:math:`1/R_P(V)` and TMR(V) at the solve temperature tabulated as a cubic
+spline (``r_scale`` multiplies R_P and ``tmr_scale`` the TMR, as in
+:meth:`CompactMTJ.resistance`), started from the first-order Taylor
+expansion of the nominal solution in the sample's (r_scale, tmr_scale,
+vth_shift); (B) Newton steps with the exact residual from
+``cm.current`` (spline slope as Jacobian) until the update is below ``tol``.
+The result is therefore the root of the exact model; a failure to converge
+raises :class:`ConvergenceError`.
+
+Full solver (:func:`solve_full`)
+--------------------------------
+Modified nodal analysis on every node of :attr:`Array1T1MTJ.graph` (sources to
+ground fix their nodes), every MTJ nonlinear (``cm.current``/``cm.didv``),
+every NMOS level-1, Newton with :func:`scipy.sparse.linalg.spsolve`. Slow, for
+checks.
+
+References: L. W. Nagel, "SPICE2: A computer program to simulate semiconductor
+circuits", UC Berkeley ERL Memo M520 (1975) (nodal analysis and Newton
+iteration of circuit simulators); J. Vlach and K. Singhal, *Computer Methods
+for Circuit Analysis and Design*, 2nd ed., Van Nostrand Reinhold (1994),
+ch. 3 and 4 (reduction of linear subnetworks, Newton-Raphson).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_range, check_temperature
+from ..constants import T_NOM
+from ..errors import ConvergenceError, ParameterError
+from .cell import level1_ids_derivs
+
+__all__ = ["ReadSolution", "FullSolution", "read_currents", "solve_full", "column_equivalents"]
+
+_CHUNK = 8192          # elements per vectorised chunk (fits in L2 with the temporaries)
+_SPLINE_NODES = 2049   # cubic-spline nodes of the MTJ base functions over the bias range
+
+
+@dataclass(frozen=True)
+class ReadSolution:
+    """Solution of a read of one row for a batch of samples.
+
+    Parameters
+    ----------
+    i_cell : ndarray
+        (samples, cols) current through each selected data cell, BL -> SL [A].
+    i_bl : ndarray
+        (samples, cols) current delivered by each data BL driver (selected cell
+        plus leakage of the unselected cells) [A].
+    v_mtj : ndarray
+        (samples, cols) voltage across each selected MTJ [V].
+    iterations : int
+        Newton iterations used (the largest over all chunks, both phases).
+    i_ref : ndarray or None
+        (samples, n_ref) selected-cell currents of the reference columns [A]
+        (nominal cells), None when the array has none.
+    """
+
+    i_cell: np.ndarray
+    i_bl: np.ndarray
+    v_mtj: np.ndarray
+    iterations: int
+    i_ref: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class FullSolution:
+    """Node voltages of a full-array solve plus the read quantities.
+
+    Parameters
+    ----------
+    voltages : dict[str, float]
+        Node name -> voltage [V] (every node of the graph).
+    read : ReadSolution
+        Selected-row currents (samples = 1), reference columns in ``i_ref``.
+    iterations : int
+        Newton iterations.
+    """
+
+    voltages: dict
+    read: ReadSolution
+    iterations: int
+
+
+# -- linear ladder reduction ---------------------------------------------------------
+def _unselected_conductance(arr, full_states, T):
+    """(rows, n_cols) conductance of each cell with its transistor off [S]."""
+    cm = arr.mtj
+    r0 = np.array([float(np.asarray(cm.resistance(s, 0.0, T))) for s in (0, 1)])
+    r_off = 1.0 / float(arr.access.g_off(T))
+    return 1.0 / (r0[full_states] + r_off)
+
+
+def column_equivalents(arr, selected_row: int, full_states, v_read: float, temperature: float) -> dict:
+    r"""Reduce each column's linear network to what the selected cell sees.
+
+    Parameters
+    ----------
+    arr : Array1T1MTJ
+        The array.
+    selected_row : int
+        Selected row :math:`s`.
+    full_states : ndarray
+        (rows, n_cols) states, from :meth:`Array1T1MTJ.full_states`.
+    v_read : float
+        BL driver voltage [V].
+    temperature : float
+        Temperature [K].
+
+    Returns
+    -------
+    dict of ndarray, each (n_cols,)
+        ``v_th`` [V], ``r_th`` [ohm], ``v_b0`` [V], ``k_b`` [ohm], ``i_bl0`` [A],
+        ``m_bl`` [-] with :math:`v_{bl,s}-v_{sl,s} = V_{th} - R_{th} I`,
+        :math:`v_{sl,s} = V_{b0} + k_b I`, :math:`I_{BL} = I_{BL,0} + m_{bl} I`.
+    """
+    from scipy.linalg import solveh_banded
+
+    R, C, s = arr.rows, arr.n_cols, selected_row
+    gb, gs = 1.0 / arr.wires.r_bl, 1.0 / arr.wires.r_sl
+    gu = _unselected_conductance(arr, full_states, temperature).copy()
+    gu[s, :] = 0.0                                   # the selected cell is solved separately
+    n = 2 * R
+    below = np.ones(R)
+    below[-1] = 0.0                                  # no segment below the last row
+    diag = np.empty((C, n))
+    diag[:, 0::2] = (gb * (1.0 + below))[None, :] + gu.T
+    diag[:, 1::2] = (gs * (1.0 + below))[None, :] + gu.T
+    up1 = np.zeros((C, n))                           # a[j-1, j]
+    up1[:, 1::2] = -gu.T                             # bl_r - sl_r
+    up2 = np.zeros((C, n))                           # a[j-2, j]
+    up2[:, 2::2] = -gb                               # bl_{r-1} - bl_r
+    up2[:, 3::2] = -gs                               # sl_{r-1} - sl_r
+    up1[:, 0] = 0.0
+    up2[:, :2] = 0.0                                 # no coupling between stacked columns
+    ab = np.stack([up2.ravel(), up1.ravel(), diag.ravel()])
+    rhs = np.zeros((C, n, 2))
+    rhs[:, 0, 0] = gb * v_read                       # BL driver through the first segment
+    rhs[:, 2 * s, 1] = -1.0                          # unit current drawn from bl_s ...
+    rhs[:, 2 * s + 1, 1] = 1.0                       # ... and returned into sl_s
+    sol = solveh_banded(ab, rhs.reshape(C * n, 2), lower=False, check_finite=False).reshape(C, n, 2)
+    v0, dv = sol[..., 0], sol[..., 1]
+    return {
+        "v_th": v0[:, 2 * s] - v0[:, 2 * s + 1],
+        "r_th": -(dv[:, 2 * s] - dv[:, 2 * s + 1]),
+        "v_b0": v0[:, 2 * s + 1],
+        "k_b": dv[:, 2 * s + 1],
+        "i_bl0": gb * (v_read - v0[:, 0]),
+        "m_bl": -gb * dv[:, 0],
+    }
+
+
+# -- MTJ base functions as a spline ----------------------------------------------------
+class _MTJSpline:
+    """Cubic spline of 1/R_P(V) and TMR(V) at one temperature (phase A of Newton)."""
+
+    def __init__(self, cm, T, lo, hi, n=_SPLINE_NODES):
+        from scipy.interpolate import CubicSpline
+
+        v = np.linspace(lo, hi, n)
+        rp = np.asarray(cm.resistance(0, v, T), float)
+        rap = np.asarray(cm.resistance(1, v, T), float)
+        gp = 1.0 / rp
+        tm = rap / rp - 1.0
+        cs_g, cs_t = CubicSpline(v, gp), CubicSpline(v, tm)
+        # per interval: [g3, g2, g1, g0, 3 g3, 2 g2, t3, t2, t1, t0, 3 t3, 2 t2]
+        cg, ct = cs_g.c, cs_t.c
+        self.coef = np.ascontiguousarray(np.column_stack(
+            [cg[0], cg[1], cg[2], cg[3], 3 * cg[0], 2 * cg[1], ct[0], ct[1], ct[2], ct[3], 3 * ct[0], 2 * ct[1]]))
+        self.lo, self.h, self.n = lo, v[1] - v[0], n
+        self.inv_h = 1.0 / self.h
+
+    def eval(self, x):
+        """(g_p, dg_p/dV, tmr, dtmr/dV) at x."""
+        k = ((x - self.lo) * self.inv_h).astype(np.intp)
+        np.clip(k, 0, self.n - 2, out=k)
+        t = x - (self.lo + k * self.h)
+        c = self.coef[k]
+        gp = ((c[:, 0] * t + c[:, 1]) * t + c[:, 2]) * t + c[:, 3]
+        dgp = (c[:, 4] * t + c[:, 5]) * t + c[:, 2]
+        tm = ((c[:, 6] * t + c[:, 7]) * t + c[:, 8]) * t + c[:, 9]
+        dtm = (c[:, 10] * t + c[:, 11]) * t + c[:, 8]
+        return gp, dgp, tm, dtm
+
+
+def _mtj_spline_iv(sp, x, rs, sts):
+    """MTJ current and slope from the spline: I = x g_p / (rs (1 + sts tmr))."""
+    gp, dgp, tm, dtm = sp.eval(x)
+    inv = 1.0 / (rs * (1.0 + sts * tm))
+    i = x * gp * inv
+    di = (gp + x * dgp) * inv - i * sts * dtm / (1.0 + sts * tm)
+    return i, di
+
+
+def _transistor(vgst_off, vds, beta, lam):
+    """Level-1 current and derivatives; fast path when all in forward linear region.
+
+    ``vgst_off`` is V_GS - V_TO [V] (forward frame).
+    """
+    if np.all(vds >= 0.0) and np.all(vds < vgst_off):
+        k = 1.0 + lam * vds
+        a = vgst_off - 0.5 * vds
+        f = beta * vds * a
+        return f * k, beta * vds * k, beta * (vgst_off - vds) * k + lam * f
+    return level1_ids_derivs(vgst_off, vds, 0.0, beta, lam)
+
+
+def _as_2d(field, value, cols):
+    a = np.asarray(value, float)
+    if a.ndim > 2:
+        raise ParameterError(field, f"array of shape {a.shape}", f"broadcastable to (samples, {cols})")
+    try:
+        np.broadcast_shapes(a.shape, (1, cols))
+    except ValueError:
+        raise ParameterError(field, f"array of shape {a.shape}", f"broadcastable to (samples, {cols})") from None
+    return np.atleast_2d(a) if a.ndim < 2 else a
+
+
+def _check_inputs(arr, selected_row, v_read, temperature, v_wl):
+    arr.check_row(selected_row)
+    check_range("v_read", v_read, -5.0, 5.0, unit="V")
+    check_temperature("temperature", temperature)
+    v_wl = arr.v_wl if v_wl is None else float(check_range("v_wl", v_wl, 0.0, 10.0, lo_open=True, unit="V"))
+    T = float(temperature)
+    if arr.access.vto(T) <= 0:
+        raise ParameterError("temperature", T, "a temperature at which AccessNMOS.vto(T) > 0 "
+                             "(unselected cells must be off)")
+    return float(v_read), T, v_wl
+
+
+def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_scale=1.0, tmr_scale=1.0,
+                  vth_shift=0.0, v_wl=None, tol=1e-10, max_iter=60) -> ReadSolution:
+    """Read currents of the selected row for a batch of Monte Carlo samples.
+
+    Parameters
+    ----------
+    arr : Array1T1MTJ
+        The array (MTJ model, access NMOS, wires, reference columns).
+    selected_row : int
+        Row being read.
+    states : array_like
+        (cols,) states of the selected row (unselected rows P) or (rows, cols).
+    v_read : float
+        BL driver voltage [V] (SL drivers at 0 V).
+    temperature : float
+        Temperature [K].
+    r_scale, tmr_scale : array_like
+        R_P and TMR multipliers of the selected-row data cells, broadcastable
+        to (samples, cols) [-].
+    vth_shift : array_like
+        Threshold shifts of the selected-row access transistors, broadcastable
+        to (samples, cols) [V].
+    v_wl : float, optional
+        Word-line voltage [V] (default ``arr.v_wl``).
+    tol : float
+        Convergence: the last Newton update of every MTJ voltage below ``tol`` [V].
+    max_iter : int
+        Iteration limit of each Newton phase.
+
+    Returns
+    -------
+    ReadSolution
+
+    Raises
+    ------
+    ConvergenceError
+        If any sample/column has not converged within ``max_iter``.
+    """
+    v_read, T, v_wl = _check_inputs(arr, selected_row, v_read, temperature, v_wl)
+    check_range("tol", tol, 0.0, 1e-3, lo_open=True, unit="V")
+    if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ParameterError("max_iter", max_iter, "an integer >= 1")
+    full = arr.full_states(states, selected_row)
+    C, nc = arr.cols, arr.n_cols
+    rs = _as_2d("r_scale", r_scale, C)
+    ts = _as_2d("tmr_scale", tmr_scale, C)
+    dvt = _as_2d("vth_shift", vth_shift, C)
+    check_range("r_scale", rs, 0.0, lo_open=True)
+    check_range("tmr_scale", ts, 0.0)
+    check_range("vth_shift", dvt, -1.0, 1.0, unit="V")
+    S = max(rs.shape[0], ts.shape[0], dvt.shape[0])
+    for name, a in (("r_scale", rs), ("tmr_scale", ts), ("vth_shift", dvt)):
+        if a.shape[0] not in (1, S):
+            raise ParameterError(name, f"array of shape {a.shape}", f"first axis 1 or {S} (samples)")
+    # append nominal reference columns
+    if arr.n_ref:
+        ones = np.ones((1, arr.n_ref))
+        rs = np.concatenate([np.broadcast_to(rs, (rs.shape[0], C)), np.broadcast_to(ones, (rs.shape[0], arr.n_ref))], 1)
+        ts = np.concatenate([np.broadcast_to(ts, (ts.shape[0], C)), np.broadcast_to(ones, (ts.shape[0], arr.n_ref))], 1)
+        dvt = np.concatenate([np.broadcast_to(dvt, (dvt.shape[0], C)),
+                              np.zeros((dvt.shape[0], arr.n_ref))], 1)
+    rs = np.broadcast_to(rs, (S, nc))
+    ts = np.broadcast_to(ts, (S, nc))
+    dvt = np.broadcast_to(dvt, (S, nc))
+    state = full[selected_row].astype(float)
+
+    eq = column_equivalents(arr, selected_row, full, v_read, T)
+    acc = arr.access
+    beta, lam, goff = float(acc.beta(T)), acc.LAMBDA, float(acc.g_off(T))
+    vto = float(acc.vto(T))
+    pad = 0.02 * abs(v_read) + 1e-3
+    sp = _MTJSpline(arr.mtj, T, min(0.0, v_read) - pad, max(0.0, v_read) + pad)
+
+    def newton(x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, exact=None):
+        """Newton on the MTJ voltage x; returns (x, I, iterations)."""
+        for it in range(1, max_iter + 1):
+            i1, g1 = _mtj_spline_iv(sp, x, rs_, sts_)
+            if exact is not None:
+                i1 = exact(x)
+            vds = vth_ - rth_ * i1 - x
+            vg = a_ - kb_ * i1
+            it_, gm, gds = _transistor(vg, vds, beta, lam)
+            gds = gds + goff
+            f = i1 - it_ - goff * vds
+            fp = g1 * (1.0 + gm * kb_ + gds * rth_) + gds
+            dx = f / fp
+            x_new = np.clip(x - dx, lo_, hi_)
+            err = np.abs(x_new - x)
+            x = x_new
+            worst = err.max() if err.size else 0.0
+            if not np.isfinite(worst):
+                raise ConvergenceError(f"read_currents: non-finite Newton update at iteration {it} "
+                                       f"(v_read={v_read} V, T={T} K)")
+            if worst < tol:
+                return x, i1 - g1 * dx, it
+        bad = int(np.count_nonzero(err >= tol))
+        raise ConvergenceError(
+            f"read_currents: {bad} of {err.size} cells not converged after max_iter={max_iter} Newton "
+            f"iterations (largest update {worst:.3g} V > tol={tol:g} V; v_read={v_read} V, T={T} K)")
+
+    # nominal solution per column (r_scale = tmr_scale = 1, no shift) and its sensitivities
+    vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
+    a_c = v_wl - eq["v_b0"] - vto
+    lo_c, hi_c = np.minimum(0.0, vth_c), np.maximum(0.0, vth_c)
+    one = np.ones(nc)
+    x0 = 0.5 * vth_c
+    xn, _, _ = newton(x0, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c)
+    cm = arr.mtj
+    exact_n = lambda x: np.asarray(cm.current(full[selected_row], x, T), float)  # noqa: E731
+    xn, _, _ = newton(xn, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c, exact=exact_n)
+    i_n, g_n = _mtj_spline_iv(sp, xn, one, state)
+    gp_n, _, tm_n, _ = sp.eval(xn)
+    vds_n = vth_c - rth_c * i_n - xn
+    _, gm_n, gds_n = _transistor(a_c - kb_c * i_n, vds_n, beta, lam)
+    gds_n = gds_n + goff
+    loop = 1.0 + gm_n * kb_c + gds_n * rth_c
+    fp_n = g_n * loop + gds_n
+    # df/dp = dI/dp * loop (+ gm for a threshold shift); dx/dp = -(df/dp)/f'
+    dx_drs = i_n * loop / fp_n                       # dI/drs = -I (at rs = 1)
+    dx_dsts = i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n
+    dx_dvt = -gm_n / fp_n
+
+    i_cell = np.empty((S, nc))
+    v_mtj = np.empty((S, nc))
+    iters = 0
+    rows_per_chunk = max(1, _CHUNK // nc)
+    for r0 in range(0, S, rows_per_chunk):
+        sl = slice(r0, min(S, r0 + rows_per_chunk))
+        m = sl.stop - sl.start
+        rs_b = rs[sl].ravel()
+        ts_b = ts[sl]
+        sts_b = (ts_b * state).ravel()
+        dvt_b = dvt[sl].ravel()
+        vth_b = np.tile(vth_c, m)
+        rth_b = np.tile(rth_c, m)
+        kb_b = np.tile(kb_c, m)
+        a_b = np.tile(a_c, m) - dvt_b
+        lo_b, hi_b = np.tile(lo_c, m), np.tile(hi_c, m)
+        x = (np.tile(xn, m) + np.tile(dx_drs, m) * (rs_b - 1.0)
+             + np.tile(dx_dsts, m) * (sts_b - np.tile(state, m)) + np.tile(dx_dvt, m) * dvt_b)
+        np.clip(x, lo_b, hi_b, out=x)
+        x, _, na = newton(x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b)
+        st_b = np.broadcast_to(full[selected_row], (m, nc))
+        rs2, ts2 = rs[sl], ts_b
+
+        def exact(xx, st_b=st_b, rs2=rs2, ts2=ts2, m=m):
+            return np.asarray(cm.current(st_b, xx.reshape(m, nc), T, r_scale=rs2, tmr_scale=ts2), float).ravel()
+
+        x, i1, nb = newton(x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b, exact=exact)
+        iters = max(iters, na + nb)
+        i_cell[sl] = i1.reshape(m, nc)
+        v_mtj[sl] = x.reshape(m, nc)
+    i_bl = eq["i_bl0"][None, :] + eq["m_bl"][None, :] * i_cell
+    ref = i_cell[:, C:] if arr.n_ref else None
+    return ReadSolution(i_cell=i_cell[:, :C], i_bl=i_bl[:, :C], v_mtj=v_mtj[:, :C], iterations=iters, i_ref=ref)
+
+
+# -- full sparse solve -----------------------------------------------------------------
+def solve_full(arr, *, selected_row, states, v_read, temperature=T_NOM, r_scale=1.0, tmr_scale=1.0,
+               vth_shift=0.0, v_wl=None, tol=1e-10, max_iter=60) -> FullSolution:
+    """Solve every node of the array (one sample) with sparse Newton; for checks.
+
+    Parameters
+    ----------
+    arr : Array1T1MTJ
+        The array; its :attr:`~Array1T1MTJ.graph` is assembled.
+    selected_row, states, v_read, temperature, v_wl, tol, max_iter
+        As in :func:`read_currents`.
+    r_scale, tmr_scale : array_like
+        Multipliers of the selected-row data cells, scalar or (cols,) [-].
+    vth_shift : array_like
+        Threshold shifts of the selected-row data transistors, scalar or (cols,) [V].
+
+    Returns
+    -------
+    FullSolution
+
+    Raises
+    ------
+    ConvergenceError
+        If Newton does not converge (largest update above ``tol`` [V]).
+    """
+    import scipy.sparse as sps
+    from scipy.sparse.linalg import spsolve
+
+    v_read, T, v_wl = _check_inputs(arr, selected_row, v_read, temperature, v_wl)
+    full = arr.full_states(states, selected_row)
+    s = selected_row
+    C = arr.cols
+    per_col = {}
+    for name, val, lo, hi in (("r_scale", r_scale, 0.0, np.inf), ("tmr_scale", tmr_scale, 0.0, np.inf),
+                              ("vth_shift", vth_shift, -1.0, 1.0)):
+        try:
+            a = np.broadcast_to(np.asarray(val, float), (C,))
+        except ValueError:
+            raise ParameterError(name, f"shape {np.shape(val)}", f"a scalar or shape ({C},)") from None
+        check_range(name, a, lo, hi, lo_open=(name == "r_scale"))
+        per_col[name] = np.concatenate([a, np.full(arr.n_ref, 0.0 if name == "vth_shift" else 1.0)])
+    g = arr.graph
+    acc = arr.access
+    beta, lam, goff = float(acc.beta(T)), acc.LAMBDA, float(acc.g_off(T))
+    vto = float(acc.vto(T))
+    cm = arr.mtj
+
+    # fixed nodes (voltage sources to ground) and unknowns
+    fixed = {"0": 0.0}
+    src_names = {}
+    for u, v, name, d in g.edges(keys=True, data=True):
+        if d["kind"] == "vsrc":
+            role = d["role"]
+            val = (v_wl if d["row"] == s else 0.0) if role == "wl" else (v_read if role == "bl" else 0.0)
+            fixed[d["nodes"][0]] = val
+            src_names[name] = d["nodes"][0]
+    nodes = [n for n in g.nodes if n not in fixed]
+    idx = {n: i for i, n in enumerate(nodes)}
+    N = len(nodes)
+    fixed_v = dict(fixed)
+
+    # linear elements (wires, leakage) -> constant matrix and rhs
+    lin_a, lin_b, lin_g = [], [], []
+    mtj_te, mtj_be, mtj_state, mtj_rs, mtj_ts = [], [], [], [], []
+    mos_d, mos_g, mos_s, mos_dvt = [], [], [], []
+    for u, v, name, d in g.edges(keys=True, data=True):
+        kind = d["kind"]
+        if kind in ("res", "leak"):
+            a, b = d["nodes"]
+            lin_a.append(a)
+            lin_b.append(b)
+            lin_g.append(1.0 / d["value"] if kind == "res" else goff)
+        elif kind == "mtj":
+            r, c = d["row"], d["col"]
+            mtj_te.append(d["nodes"][0])
+            mtj_be.append(d["nodes"][1])
+            mtj_state.append(full[r, c])
+            mtj_rs.append(per_col["r_scale"][c] if r == s else 1.0)
+            mtj_ts.append(per_col["tmr_scale"][c] if r == s else 1.0)
+        elif kind == "nmos":
+            r, c = d["row"], d["col"]
+            dn, gn, sn, _bn = d["nodes"]
+            mos_d.append(dn)
+            mos_g.append(gn)
+            mos_s.append(sn)
+            mos_dvt.append(per_col["vth_shift"][c] if r == s else 0.0)
+
+    def index_arrays(names):
+        ii = np.array([idx.get(n, -1) for n in names], dtype=np.intp)
+        vf = np.array([fixed_v.get(n, 0.0) for n in names])
+        return ii, vf
+
+    la, lav = index_arrays(lin_a)
+    lb, lbv = index_arrays(lin_b)
+    lg = np.array(lin_g)
+    te, tev = index_arrays(mtj_te)
+    be, bev = index_arrays(mtj_be)
+    md, mdv = index_arrays(mos_d)
+    mg, mgv = index_arrays(mos_g)
+    ms_, msv = index_arrays(mos_s)
+    mst = np.array(mtj_state, dtype=np.int8)
+    mrs, mts = np.array(mtj_rs), np.array(mtj_ts)
+    mvto = vto + np.array(mos_dvt)
+
+    def volt(ii, vf, x):
+        return np.where(ii >= 0, x[np.maximum(ii, 0)], vf)
+
+    def stamp2(rows, cols, vals, a, b, gval):
+        """Stamp a conductance gval between unknown-or-fixed nodes a, b."""
+        for (p, q, sign) in ((a, a, 1.0), (b, b, 1.0), (a, b, -1.0), (b, a, -1.0)):
+            ok = (p >= 0) & (q >= 0)
+            rows.append(p[ok])
+            cols.append(q[ok])
+            vals.append(sign * gval[ok])
+
+    def residual_jacobian(x):
+        f = np.zeros(N)
+        rows, cols, vals = [], [], []
+        # linear
+        va, vb = volt(la, lav, x), volt(lb, lbv, x)
+        i = lg * (va - vb)
+        np.add.at(f, la[la >= 0], i[la >= 0])
+        np.add.at(f, lb[lb >= 0], -i[lb >= 0])
+        stamp2(rows, cols, vals, la, lb, lg)
+        # MTJs
+        vm = volt(te, tev, x) - volt(be, bev, x)
+        im = np.asarray(cm.current(mst, vm, T, r_scale=mrs, tmr_scale=mts), float)
+        gmj = np.asarray(cm.didv(mst, vm, T, r_scale=mrs, tmr_scale=mts), float)
+        np.add.at(f, te[te >= 0], im[te >= 0])
+        np.add.at(f, be[be >= 0], -im[be >= 0])
+        stamp2(rows, cols, vals, te, be, gmj)
+        # NMOS (channel only; leakage is a linear element)
+        vd, vg, vs = volt(md, mdv, x), volt(mg, mgv, x), volt(ms_, msv, x)
+        ids, gm, gds = level1_ids_derivs(vg - vs, vd - vs, mvto, beta, lam)
+        np.add.at(f, md[md >= 0], ids[md >= 0])
+        np.add.at(f, ms_[ms_ >= 0], -ids[ms_ >= 0])
+        # d ids / d(vd, vg, vs) = (gds, gm, -gm - gds)
+        for term, coef in ((md, gds), (mg, gm), (ms_, -gm - gds)):
+            for row, sign in ((md, 1.0), (ms_, -1.0)):
+                ok = (row >= 0) & (term >= 0)
+                rows.append(row[ok])
+                cols.append(term[ok])
+                vals.append(sign * coef[ok])
+        J = sps.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(N, N))
+        return f, J
+
+    # initial guess: BL nodes at v_read, SL at 0, mid nodes at v_read (cells off)
+    x = np.zeros(N)
+    for n, i in idx.items():
+        if n.startswith(("bl_", "mid_", "pte_")):
+            x[i] = v_read
+    for it in range(1, max_iter + 1):
+        f, J = residual_jacobian(x)
+        dx = spsolve(J.tocsc(), f)
+        # limit steps to 0.1 V (SPICE-style damping of the first iterations)
+        dx = np.clip(dx, -0.1, 0.1)
+        x -= dx
+        worst = float(np.max(np.abs(dx))) if N else 0.0
+        if not np.isfinite(worst):
+            raise ConvergenceError(f"solve_full: non-finite Newton update at iteration {it}")
+        if worst < tol:
+            break
+    else:
+        raise ConvergenceError(f"solve_full: not converged after max_iter={max_iter} iterations "
+                               f"(largest update {worst:.3g} V > tol={tol:g} V)")
+    volts = dict(fixed_v)
+    volts.update({n: float(x[i]) for n, i in idx.items()})
+    ncol = arr.n_cols
+    vbl = np.array([volts[arr.node_bl(s, c)] for c in range(ncol)])
+    vmid = np.array([volts[arr.node_mid(s, c)] for c in range(ncol)])
+    st = full[s]
+    i_cell = np.asarray(cm.current(st, vbl - vmid, T, r_scale=per_col["r_scale"], tmr_scale=per_col["tmr_scale"]),
+                        float)
+    i_bl = np.array([(v_read - volts[arr.node_bl(0, c)]) / arr.wires.r_bl for c in range(ncol)])
+    read = ReadSolution(i_cell=i_cell[None, :C], i_bl=i_bl[None, :C], v_mtj=(vbl - vmid)[None, :C],
+                        iterations=it, i_ref=i_cell[None, C:] if arr.n_ref else None)
+    return FullSolution(voltages=volts, read=read, iterations=it)
