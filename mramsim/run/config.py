@@ -351,7 +351,6 @@ SCHEMA: tuple = (
         (
             Key("n_samples", "n_samples", "int", 100_000, lo=1),
             Key("seed", "seed", "int", 1, lo=0),
-            Key("block_size", "block_size", "int", 4096, lo=1),
         ),
     ),
     Section(
@@ -759,11 +758,10 @@ class ReadConfig:
 
 @dataclass(frozen=True)
 class MonteCarloConfig:
-    """Monte Carlo size, seed and block size [-]."""
+    """Monte Carlo size (rows read; each read covers every column) and seed [-]."""
 
     n_samples: int = 100_000
     seed: int = 1
-    block_size: int = 4096
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,14 @@ Dask is imported only when ``executor`` asks for it.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import functools
 import hashlib
 import json
 import os
 import pickle
 import tempfile
+import types
 from pathlib import Path
 from typing import Any, Callable
 
@@ -123,36 +125,109 @@ def _check_count(field, value, lo):
 
 
 # -- task identity ------------------------------------------------------------------
-def _func_identity(func) -> bytes:
-    """Bytes that identify ``func`` (name, and the bound arguments of a partial)."""
-    parts = []
-    f = func
-    while isinstance(f, functools.partial):
+def _canon(obj, h, path: tuple, depth: int) -> None:
+    """Feed a canonical description of ``obj``'s public state into hash ``h``.
+
+    Pickle bytes are not a stable identity (memo references, dict insertion
+    order and lazily cached attributes change them for equal objects), so
+    objects are described by value: numbers by ``repr``, arrays by dtype,
+    shape and bytes, dataclasses by their fields, other objects by their
+    public attributes (names starting with ``_`` and ``functools.cached_property``
+    values are caches, not state), functions by module and qualified name.
+    """
+    up = h.update
+    if depth > 24 or id(obj) in path:
+        up(b"<deep>")
+        return
+    if obj is None or isinstance(obj, (bool, int, str, bytes, np.bool_)):
+        up(f"{type(obj).__name__}:{obj!r};".encode())
+        return
+    if isinstance(obj, (float, np.floating)):
+        up(f"f:{float(obj)!r};".encode())
+        return
+    if isinstance(obj, np.integer):
+        up(f"i:{int(obj)};".encode())
+        return
+    if isinstance(obj, complex):
+        up(f"c:{obj!r};".encode())
+        return
+    if isinstance(obj, np.ndarray):
+        arr = np.ascontiguousarray(obj)
+        up(f"a:{arr.dtype.str}:{arr.shape};".encode())
+        if arr.dtype.kind == "O":
+            for x in arr.ravel():
+                _canon(x, h, path + (id(obj),), depth + 1)
+        else:
+            up(arr.tobytes())
+        return
+    sub = path + (id(obj),)
+    if isinstance(obj, functools.partial):
+        up(b"partial(")
+        _canon(obj.func, h, sub, depth + 1)
+        _canon(obj.args, h, sub, depth + 1)
+        _canon(dict(obj.keywords), h, sub, depth + 1)
+        up(b")")
+        return
+    if isinstance(obj, dict):
+        up(f"d{len(obj)}{{".encode())
+        for k in sorted(obj, key=repr):
+            _canon(k, h, sub, depth + 1)
+            _canon(obj[k], h, sub, depth + 1)
+        up(b"}")
+        return
+    if isinstance(obj, (list, tuple)):
+        up(f"{type(obj).__name__}{len(obj)}[".encode())
+        for x in obj:
+            _canon(x, h, sub, depth + 1)
+        up(b"]")
+        return
+    if isinstance(obj, (set, frozenset)):
+        parts = []
+        for x in obj:
+            hx = hashlib.sha256()
+            _canon(x, hx, sub, depth + 1)
+            parts.append(hx.hexdigest())
+        up(("set[" + ",".join(sorted(parts)) + "]").encode())
+        return
+    if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType)) or (
+        callable(obj) and not hasattr(obj, "__dict__") and hasattr(obj, "__qualname__")
+    ):
+        target = getattr(obj, "__func__", obj)
+        up(f"fn:{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', repr(target))};".encode())
+        if isinstance(obj, types.MethodType):
+            _canon(obj.__self__, h, sub, depth + 1)
+        return
+    cls = type(obj)
+    up(f"o:{cls.__module__}.{cls.__qualname__}{{".encode())
+    if dataclasses.is_dataclass(obj):
+        names = [f.name for f in dataclasses.fields(obj)]
+    else:
         try:
-            parts.append(hashlib.sha256(pickle.dumps((f.args, sorted(f.keywords.items())), protocol=4)).hexdigest())
-        except Exception:  # unpicklable bound arguments: fall back to their types
-            parts.append(repr([type(a).__name__ for a in f.args]) + repr(sorted(f.keywords)))
-        f = f.func
-    name = f"{getattr(f, '__module__', '?')}.{getattr(f, '__qualname__', type(f).__qualname__)}"
-    if not hasattr(f, "__code__") and not isinstance(f, type):  # a callable object: its state matters
-        try:
-            parts.append(hashlib.sha256(pickle.dumps(f, protocol=4)).hexdigest())
-        except Exception:
-            pass
-    return (name + "|" + "|".join(parts)).encode()
+            names = sorted(vars(obj))
+        except TypeError:  # no __dict__ (slots, C objects): the type is all we can say
+            up(b"}")
+            return
+    for name in names:
+        if name.startswith("_") or isinstance(getattr(cls, name, None), functools.cached_property):
+            continue
+        up(f"{name}=".encode())
+        _canon(getattr(obj, name, None), h, sub, depth + 1)
+    up(b"}")
 
 
 def task_hash(func, desc: str = "") -> str:
-    """SHA-256 (hex, 16 chars) of a task: ``desc``, the function's name and bound arguments.
+    """SHA-256 (hex, 16 chars) of a task: ``desc`` and a canonical description of ``func``.
 
-    Used in the checkpoint manifest so a folder written by another task is
-    recognised. Pass a ``desc`` that changes whenever the task's inputs change
-    if ``func`` is a closure (closures are identified by name only).
+    ``func`` is described by value (its name, and for a
+    :func:`functools.partial` the public state of every bound argument), so
+    the same task built again in another process hashes the same, and a task
+    with other inputs (another array, seed-independent parameter, model)
+    hashes differently. Used in the checkpoint manifest.
     """
     h = hashlib.sha256()
     h.update(str(desc).encode())
     h.update(b"\0")
-    h.update(_func_identity(func))
+    _canon(func, h, (), 0)
     return h.hexdigest()[:16]
 
 

@@ -43,7 +43,7 @@ from ..constants import T0_CELSIUS, T_NOM, UM2
 from ..errors import MramsimError
 from .config import FlowConfig, load_config
 
-__all__ = ["run_flow", "FlowResult", "STAGES", "CARD_SUFFIX"]
+__all__ = ["run_flow", "FlowResult", "spice_check", "STAGES", "CARD_SUFFIX"]
 
 #: Stages in the order they run.
 STAGES = ("physics", "compact", "export", "netlist", "spice_check", "margin", "sweeps", "report")
@@ -317,6 +317,33 @@ def _stage_netlist(cfg: FlowConfig, out: Path, objs: dict):
             "pattern": "checkerboard"}, "done"
 
 
+def spice_check(arr, *, selected_row, states, v_read, temperature, netlist_path) -> dict:
+    """Cell currents of one read by the Python solver and by ngspice, on the same netlist.
+
+    The netlist (``netlist_path``, ``.op``) is written by
+    :meth:`mramsim.Array1T1MTJ.write_netlist`; ngspice's ``i(vcell<c>)``
+    (the selected cell's current, BL -> SL) is compared with
+    :func:`mramsim.array.solver.read_currents`' ``i_cell``.
+
+    Returns
+    -------
+    dict
+        ``i_solver``, ``i_ngspice`` [A] per column, ``max_rel_error`` [-],
+        ``netlist``.
+    """
+    read_currents = _need("mramsim.array.solver", "read_currents")
+    run_ngspice = _need("mramsim.circuit.ngspice", "run_ngspice")
+    path = arr.write_netlist(netlist_path, selected_row=selected_row, states=states, dialect="ngspice",
+                             v_read=v_read, temperature=temperature)
+    sol = read_currents(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature)
+    i_py = np.asarray(sol.i_cell, float).reshape(-1, arr.cols)[0]
+    res = run_ngspice(path)
+    i_sp = np.array([float(np.asarray(res[f"i(vcell{c})"]).ravel()[0]) for c in range(arr.cols)])
+    rel = np.abs(i_py - i_sp) / np.maximum(np.abs(i_sp), 1e-30)
+    return {"i_solver_A": i_py.tolist(), "i_ngspice_A": i_sp.tolist(), "max_rel_error": float(rel.max()),
+            "netlist": str(path)}
+
+
 def _stage_spice_check(cfg: FlowConfig, out: Path, objs: dict):
     sc = cfg.spice_check
     if not sc.enabled:
@@ -325,17 +352,15 @@ def _stage_spice_check(cfg: FlowConfig, out: Path, objs: dict):
 
     if shutil.which("ngspice") is None:
         return {"enabled": True}, "skipped: ngspice not found (apt-get install ngspice)"
-    check_spice = _need("mramsim.array.solver", "check_spice")
     cm = objs["compact"]
     small = cfg.array.build(cm, rows=sc.rows, cols=sc.cols)
     row = sc.rows - 1
     folder = out / "spice_check"
-    rep = check_spice(small, selected_row=row, states=_states_pattern(sc.rows, sc.cols), v_read=cfg.read.v_read,
-                      temperature=cfg.read.temperature, workdir=folder)
-    d = rep.to_dict() if hasattr(rep, "to_dict") else dict(rep)
-    err = d.get("max_rel_error")
+    d = spice_check(small, selected_row=row, states=_states_pattern(sc.rows, sc.cols)[row], v_read=cfg.read.v_read,
+                    temperature=cfg.read.temperature, netlist_path=folder / f"array_{sc.rows}x{sc.cols}.cir")
+    err = d["max_rel_error"]
     d.update({"rows": sc.rows, "cols": sc.cols, "selected_row": row, "tolerance": sc.tolerance,
-              "passed": None if err is None else bool(float(err) <= sc.tolerance)})
+              "passed": bool(err <= sc.tolerance)})
     _write_json(folder / "spice_check.json", d)
     return d, "done"
 
@@ -345,8 +370,7 @@ def _margin_kwargs(read_margin, cfg: FlowConfig, checkpoint_dir: Path, executor,
 
     params = inspect.signature(read_margin).parameters
     kw = {"executor": executor}
-    extra = {"block_size": cfg.montecarlo.block_size, "checkpoint_dir": checkpoint_dir, "progress": progress,
-             "desc": desc}
+    extra = {"checkpoint_dir": checkpoint_dir, "progress": progress, "desc": desc}
     for k, v in extra.items():
         if k in params:
             kw[k] = v
@@ -480,9 +504,21 @@ def _anneal_point(cfg: FlowConfig, out: Path, objs: dict, t_anneal: float):
 
 # -- provenance -----------------------------------------------------------------------------------
 def _version() -> str:
+    """mramsim version plus a hash of the physics/compact source (cache keys follow code changes)."""
     from .. import __version__
 
-    return __version__
+    if not _CODE_HASH:
+        h = hashlib.sha256()
+        root = Path(__file__).resolve().parents[1]
+        for sub in ("physics", "compact", "."):
+            for f in sorted((root / sub).glob("*.py")):
+                h.update(f.name.encode())
+                h.update(f.read_bytes())
+        _CODE_HASH.append(h.hexdigest()[:12])
+    return f"{__version__}+{_CODE_HASH[0]}"
+
+
+_CODE_HASH: list = []
 
 
 def _git_commit() -> str | None:
@@ -503,7 +539,7 @@ def _provenance(cfg: FlowConfig, executor_name, times) -> dict:
     import scipy
 
     return {
-        "mramsim_version": _version(),
+        "mramsim_version": _version().split("+")[0],
         "git_commit": _git_commit(),
         "config_file": cfg.source,
         "config_sha256": cfg.sha256,

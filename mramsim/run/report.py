@@ -168,7 +168,7 @@ def write_report(path, results: dict, cfg) -> Path:
         L += [
             "## Device (physics)",
             "",
-            "| quantity | near 0 V, 27 C | at read bias and temperature |",
+            "| quantity | low bias, near 27 C | at read bias and temperature |",
             "|---|---|---|",
             f"| bias [V] | {_fmt(r.get('V'))} | {_fmt(rd.get('V'))} |",
             f"| temperature [C] | {_fmt(r.get('T_K', float('nan')) - T0_CELSIUS, '.1f')} | "

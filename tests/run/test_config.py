@@ -81,7 +81,7 @@ def test_good_config_converts_units_once():
     assert cfg.array.bits == 2**20 and cfg.array.read_row == 31
     assert cfg.device.t_min == pytest.approx(233.15) and cfg.device.n_v == 21
     # untouched keys take their documented defaults (in SI)
-    assert cfg.read.sa_offset_sigma == 5e-3 and cfg.montecarlo.block_size == 4096
+    assert cfg.read.sa_offset_sigma == 5e-3 and cfg.read.reference == "current-midpoint"
     assert cfg.variation.anneal_map is None
 
 
