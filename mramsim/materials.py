@@ -83,6 +83,9 @@ class Electrode:
         Shang et al. (1998) spin-wave parameter alpha in P(T) = P0 (1 - alpha T^1.5) [K^-1.5].
     boron_fraction : float
         Boron atomic fraction as deposited (0.2 for Co40Fe40B20; 0 for Fe, CoFe) [-].
+    magnon_cutoff : float
+        Cut-off energy E_m of the magnon density of states used by the
+        magnon-assisted (Zhang et al. 1997) bias term [J].
     citation : str
         Key into :data:`CITATIONS`.
     """
@@ -97,6 +100,7 @@ class Electrode:
     fermi_energy: float = 3.0 * eV
     spin_wave_alpha: float = 2.0e-5
     boron_fraction: float = 0.0
+    magnon_cutoff: float = 0.1 * eV
     citation: str = ""
 
     def __post_init__(self):
@@ -109,6 +113,7 @@ class Electrode:
         check_positive(f"Electrode({self.name}).fermi_energy", self.fermi_energy, "J")
         check_range(f"Electrode({self.name}).spin_wave_alpha", self.spin_wave_alpha, 0.0, 1e-3, unit="K^-1.5")
         check_range(f"Electrode({self.name}).boron_fraction", self.boron_fraction, 0.0, 0.5)
+        check_range(f"Electrode({self.name}).magnon_cutoff", self.magnon_cutoff, 1e-3 * eV, 2.0 * eV, unit="J")
 
     @property
     def polarization(self) -> float:

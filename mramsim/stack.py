@@ -71,6 +71,14 @@ class Stack:
     coherent_barrier : bool
         Whether the barrier is crystalline and can filter by symmetry
         (MgO(001): True; amorphous AlOx: False).
+    magnon_coupling : float
+        Dimensionless strength q_m of magnon-assisted (spin-flip) tunnelling:
+        the spin-flip to spin-conserving conductance ratio once the bias
+        exceeds the magnon cut-off (Zhang et al. 1997) [-], >= 0.
+    si_ratio : float
+        Spin-independent (hopping) conductance at T_NOM as a fraction of the
+        unpolarized direct-tunnelling conductance; scales as T^(4/3)
+        (Shang et al. 1998) [-], >= 0.
     citations : tuple of str
         Keys into :data:`mramsim.materials.CITATIONS`.
     """
@@ -85,6 +93,8 @@ class Stack:
     diffuse_fraction: float = 0.05
     crystalline_as_grown: float = 0.0
     coherent_barrier: bool = True
+    magnon_coupling: float = 0.2
+    si_ratio: float = 0.0
     citations: tuple = ()
 
     def __post_init__(self):
@@ -99,6 +109,8 @@ class Stack:
         check_range("Stack.correlation_length", self.correlation_length, 0.1e-9, 1e-3, unit="m")
         check_range("Stack.diffuse_fraction", self.diffuse_fraction, 0.0, 1.0)
         check_range("Stack.crystalline_as_grown", self.crystalline_as_grown, 0.0, 1.0)
+        check_range("Stack.magnon_coupling", self.magnon_coupling, 0.0, 10.0)
+        check_range("Stack.si_ratio", self.si_ratio, 0.0, 100.0)
 
     @property
     def thickness(self) -> float:
@@ -143,10 +155,14 @@ def _circle(diameter: float) -> float:
 # (2001) for bcc Fe(001) (majority band carries Delta1, minority does not);
 # CoFe(B) after crystallization behaves like bcc Fe/CoFe. Effective barrier
 # heights and masses are the usual fitted values for MgO (~0.4-0.9 eV, m* ~0.3-0.4)
-# and AlOx (~1.5-2.5 eV, m* ~0.4); see physics/device.py for calibration notes.
+# and AlOx (~1.5-2.5 eV, m* ~0.4). Calibration (docs/physics_device.md):
+# cofeb_mgo after 400 C / 1 h / Ta: RA ~11 ohm um^2, TMR ~220 % at 300 K,
+# V_h ~0.4 V; fe_mgo_fe: ~200 % at 300 K (Yuasa 2004: 180 %); cofe_alox:
+# Julliere-like ~37 %, V_h ~0.27 V. Channel offsets of MgO: Delta1 decays
+# slowest (Butler 2001); magnon_coupling sets V_h (Zhang 1997).
 
 
-def _cofe(name="CoFe(B)", boron=0.0, citation="butler2001"):
+def _cofe(name="CoFe(B)", boron=0.0, citation="butler2001", magnon_cutoff=0.3 * eV):
     return Electrode(
         name=name,
         dos_up=0.72,
@@ -158,6 +174,7 @@ def _cofe(name="CoFe(B)", boron=0.0, citation="butler2001"):
         fermi_energy=3.0 * eV,
         spin_wave_alpha=2.0e-5,
         boron_fraction=boron,
+        magnon_cutoff=magnon_cutoff,
         citation=citation,
     )
 
@@ -173,6 +190,7 @@ def _fe():
         weights_down=(0.0, 0.55, 0.5, 0.35),
         fermi_energy=3.0 * eV,
         spin_wave_alpha=1.5e-5,
+        magnon_cutoff=0.3 * eV,
         citation="butler2001",
     )
 
@@ -184,7 +202,7 @@ def _preset_cofeb_mgo() -> Stack:
         thickness=1.0e-9,
         mass_ratio=0.35,
         asymmetry=0.05 * eV,
-        channel_offsets=(0.0, 0.35 * eV, 0.9 * eV, 0.6 * eV),
+        channel_offsets=(0.0, 0.6 * eV, 1.0 * eV, 0.8 * eV),
         citation="butler2001",
     )
     return Stack(
@@ -194,10 +212,12 @@ def _preset_cofeb_mgo() -> Stack:
         right=_cofe("CoFeB (free)", boron=0.2, citation="ikeda2008"),
         area=_circle(60e-9),
         r_series=100.0,
-        correlation_length=20e-9,
-        diffuse_fraction=0.05,
+        correlation_length=3e-9,
+        diffuse_fraction=0.02,
         crystalline_as_grown=0.0,
         coherent_barrier=True,
+        magnon_coupling=0.35,
+        si_ratio=0.02,
         citations=("ikeda2008", "parkin2004", "butler2001", "kim2023"),
     )
 
@@ -205,7 +225,7 @@ def _preset_cofeb_mgo() -> Stack:
 def _preset_fe_mgo_fe() -> Stack:
     mgo = Barrier(
         name="MgO(001) epitaxial",
-        height=0.9 * eV,
+        height=0.75 * eV,
         thickness=2.0e-9,
         mass_ratio=0.35,
         asymmetry=0.0,
@@ -220,9 +240,11 @@ def _preset_fe_mgo_fe() -> Stack:
         area=1e-12,
         r_series=5.0,
         correlation_length=50e-9,
-        diffuse_fraction=0.02,
+        diffuse_fraction=0.4,
         crystalline_as_grown=1.0,
         coherent_barrier=True,
+        magnon_coupling=0.15,
+        si_ratio=0.0,
         citations=("butler2001", "yuasa2004"),
     )
 
@@ -239,15 +261,17 @@ def _preset_cofe_alox() -> Stack:
     )
     return Stack(
         name="cofe_alox",
-        left=_cofe("CoFe", boron=0.0, citation="moodera1995"),
+        left=_cofe("CoFe", boron=0.0, citation="moodera1995", magnon_cutoff=0.25 * eV),
         barrier=alox,
-        right=_cofe("CoFe", boron=0.0, citation="moodera1995"),
+        right=_cofe("CoFe", boron=0.0, citation="moodera1995", magnon_cutoff=0.25 * eV),
         area=1e-12,
         r_series=5.0,
         correlation_length=1e-9,
         diffuse_fraction=1.0,
         crystalline_as_grown=0.0,
         coherent_barrier=False,
+        magnon_coupling=0.7,
+        si_ratio=0.05,
         citations=("moodera1995", "gallagher1997", "julliere1975"),
     )
 

@@ -1,0 +1,290 @@
+r"""``MTJDevice``: R_P and R_AP(V, T) of a stack after its anneal.
+
+The junction conductance per area in state P or AP is
+
+.. math::
+    G_{P} = G^{el}_{P} + Q(V)\,G^{el}_{AP} + G_{SI} + G^{res}_{P},\qquad
+    G_{AP} = G^{el}_{AP} + Q(V)\,G^{el}_{P} + G_{SI} + G^{res}_{AP}
+
+* :math:`G^{el}` -- coherent + diffuse spin-conserving tunnelling
+  (:mod:`mramsim.physics.coherent`), with the electrodes' DOS and channel
+  weights spin-mixed by thermal magnons (Shang 1998, :math:`m = \alpha T^{3/2}/2`)
+  and by cap interdiffusion, coherent fraction and disorder from the anneal
+  (:mod:`mramsim.physics.annealing`);
+* :math:`Q(V)` -- magnon-assisted spin flip under bias (Zhang 1997,
+  :mod:`mramsim.physics.spinflip`);
+* :math:`G_{SI}` -- spin-independent hopping :math:`\propto T^{4/3}` (Shang 1998);
+* :math:`G^{res}` -- interfacial resonances (:mod:`mramsim.physics.resonance`).
+
+Resistances are static, :math:`R = V/I` at the terminals, with the stack's
+series resistance: the junction bias :math:`V_j` solves
+:math:`V_j = V\,R_j(V_j)/(R_j(V_j) + R_s)` (three fixed-point evaluations,
+contraction ~ :math:`R_s/R_j \cdot |d\ln R_j/d\ln V|`), and
+:math:`R = R_j(V_j) + R_s`. At V = 0 this is the zero-bias limit.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_range, parse_state
+from ..constants import T_NOM, eV
+from ..errors import ParameterError
+from .annealing import AnnealState, anneal_state
+from .coherent import DEVICE_ORDER, channel_conductances, spin_mix, spin_pair_conductances
+from .resonance import Resonance, resonant_conductances
+from .rvtable import RVTable
+from .spinflip import magnon_spinflip_ratio, shang_mixing, si_conductance_factor
+
+__all__ = ["MTJDevice", "RVTable", "junction_conductances"]
+
+#: Bias range accepted by the device model [V].
+V_MAX = 2.0
+#: Temperature range accepted [K].
+T_RANGE = (1.0, 800.0)
+#: Finite-difference steps of the sensitivities: thickness [m], anneal temperature [K].
+H_THICKNESS = 0.01e-9
+H_ANNEAL = 2.0
+
+
+def _electrode_arrays(el):
+    n = np.array([el.dos_up, el.dos_down], float)
+    return n / n.sum(), el.channel_weights
+
+
+def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=DEVICE_ORDER):
+    r"""Junction conductance per area in P and AP [S/m^2] at junction bias V.
+
+    Parameters
+    ----------
+    stack : mramsim.Stack
+        The stack.
+    V : array_like
+        Junction bias [V] (series resistance not included).
+    T : array_like
+        Temperature [K]; broadcast with V to shape S.
+    state : AnnealState
+        Microstructure after the anneal.
+    resonances : sequence of Resonance
+        Interfacial resonant levels.
+    order : int
+        Gauss-Legendre order per energy panel.
+
+    Returns
+    -------
+    g_p, g_ap : ndarray, shape S
+    """
+    V, T = np.broadcast_arrays(np.asarray(V, float), np.asarray(T, float))
+    b = stack.barrier
+    xi = stack.correlation_length * state.correlation_scale
+    tau, tau_eta = channel_conductances(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
+                                        b.channel_offsets, xi=xi, order=order)
+    a = state.coherent_fraction * (1.0 - stack.diffuse_fraction) if stack.coherent_barrier else 0.0
+
+    mixed = []
+    for el in (stack.left, stack.right):
+        n, w = _electrode_arrays(el)
+        ms = shang_mixing(el.spin_wave_alpha, T)
+        # compose thermal and interdiffusion mixing: (1 - 2m) = (1 - 2m_T)(1 - 2m_I)
+        m = 0.5 * (1.0 - (1.0 - 2.0 * ms) * (1.0 - 2.0 * state.spin_mixing))
+        mm = m[..., None]
+        nu, nd = spin_mix(n[0], n[1], m)
+        wu, wd = spin_mix(w[0], w[1], mm)
+        mixed.append((np.stack([nu, nd], axis=-1), np.stack([wu, wd], axis=-2)))
+    (nL, wL), (nR, wR) = mixed
+    G = spin_pair_conductances(tau, tau_eta, a, wL, wR, nL, nR)
+    g_p_el = G[..., 0, 0] + G[..., 1, 1]
+    g_ap_el = G[..., 0, 1] + G[..., 1, 0]
+
+    cutoff = 0.5 * (stack.left.magnon_cutoff + stack.right.magnon_cutoff)
+    q = magnon_spinflip_ratio(V, stack.magnon_coupling, cutoff)
+    g_p = g_p_el + q * g_ap_el
+    g_ap = g_ap_el + q * g_p_el
+
+    if stack.si_ratio > 0:
+        wbar = 0.25 * (w_sum(stack.left) * w_sum(stack.right))
+        g0 = 2.0 * np.sum(tau * wbar, axis=-1)  # unpolarized direct conductance
+        g_si = si_conductance_factor(T, stack.si_ratio) * g0
+        g_p = g_p + g_si
+        g_ap = g_ap + g_si
+    if resonances:
+        r_p, r_ap = resonant_conductances(V, T, resonances, nL, nR)
+        g_p = g_p + r_p
+        g_ap = g_ap + r_ap
+    return g_p, g_ap
+
+
+def w_sum(el):
+    """Sum of the two spin bands' channel weights, shape (4,) [-]."""
+    w = el.channel_weights
+    return w[0] + w[1]
+
+
+class MTJDevice:
+    """A magnetic tunnel junction: stack + anneal (+ interfacial resonances).
+
+    Parameters
+    ----------
+    stack : mramsim.Stack
+        The stack (``Stack.preset(name)`` or your own).
+    anneal : mramsim.Anneal or None
+        Post-deposition anneal; None means as grown.
+    resonances : sequence of Resonance
+        Interfacial resonant levels (none by default).
+
+    Examples
+    --------
+    >>> import numpy as np, mramsim as ms
+    >>> dev = ms.MTJDevice(ms.Stack.preset("cofeb_mgo"), anneal=ms.Anneal(673.15, 3600.0, "Ta"))
+    >>> r = dev.resistance("AP", np.linspace(-0.5, 0.5, 11), 300.0)
+    """
+
+    def __init__(self, stack, anneal=None, resonances=()):
+        from ..stack import Anneal, Stack
+
+        if not isinstance(stack, Stack):
+            raise ParameterError("MTJDevice.stack", stack, "a mramsim.Stack")
+        if anneal is not None and not isinstance(anneal, Anneal):
+            raise ParameterError("MTJDevice.anneal", anneal, "None or a mramsim.Anneal")
+        resonances = tuple(resonances)
+        for r in resonances:
+            if not isinstance(r, Resonance):
+                raise ParameterError("MTJDevice.resonances", r, "a sequence of Resonance")
+        self.stack = stack
+        self.anneal = anneal
+        self.resonances = resonances
+        self.state = anneal_state(stack, anneal)
+
+    def __repr__(self):
+        return f"MTJDevice(stack={self.stack.name!r}, anneal={self.anneal!r}, resonances={len(self.resonances)})"
+
+    # -- geometry ---------------------------------------------------------------
+    @property
+    def area(self) -> float:
+        """Junction area [m^2]."""
+        return self.stack.area
+
+    @property
+    def thickness(self) -> float:
+        """Barrier thickness [m]."""
+        return self.stack.thickness
+
+    # -- evaluation ----------------------------------------------------------------
+    @staticmethod
+    def _check(V, T):
+        V = np.asarray(check_range("V", V, -V_MAX, V_MAX, unit="V"), float)
+        T = np.asarray(check_range("T", T, *T_RANGE, unit="K"), float)
+        return np.broadcast_arrays(V, T)
+
+    def junction_resistances(self, V, T):
+        """Tunnel resistances R_P, R_AP at junction bias V, without series R [ohm]."""
+        V, T = self._check(V, T)
+        g_p, g_ap = junction_conductances(self.stack, V, T, self.state, self.resonances)
+        return 1.0 / (g_p * self.area), 1.0 / (g_ap * self.area)
+
+    def _both(self, V, T):
+        V, T = self._check(V, T)
+        rs = self.stack.r_series
+        rp, rap = self.junction_resistances(V, T)
+        if rs == 0.0:
+            return rp, rap
+        out = []
+        for idx in (0, 1):
+            r = (rp, rap)[idx]
+            for _ in range(2):
+                vj = V * r / (r + rs)
+                r = self.junction_resistances(vj, T)[idx]
+            out.append(r + rs)
+        return out[0], out[1]
+
+    def resistances(self, V, T):
+        """(R_P, R_AP) static terminal resistances V/I incl. series R [ohm]."""
+        return self._both(V, T)
+
+    def resistance(self, state, V, T):
+        """Static terminal resistance V/I of ``state`` ('P'/'AP'/0/1 or an int array) [ohm].
+
+        Parameters
+        ----------
+        state : str, int or ndarray of int
+            Magnetic state; arrays broadcast with V and T.
+        V : array_like
+            Terminal bias [V], |V| <= 2 V.
+        T : array_like
+            Temperature [K], 1-800 K.
+        """
+        s = parse_state(state)
+        rp, rap = self._both(V, T)
+        return np.where(np.asarray(s) == 1, rap, rp)
+
+    def current(self, state, V, T):
+        """Terminal current I = V/R [A]."""
+        return np.asarray(V, float) / self.resistance(state, V, T)
+
+    def tmr(self, V, T):
+        """(R_AP - R_P)/R_P at the terminals [-]."""
+        rp, rap = self._both(V, T)
+        return (rap - rp) / rp
+
+    # -- derived objects --------------------------------------------------------------
+    def _low_bias(self, stack=None, anneal="same", T=T_NOM):
+        stk = self.stack if stack is None else stack
+        ann = self.anneal if anneal == "same" else anneal
+        dev = self if (stack is None and anneal == "same") else MTJDevice(stk, ann, self.resonances)
+        rp, rap = dev.resistances(0.0, T)
+        return float(rp), float((rap - rp) / rp)
+
+    def sensitivities(self, T=T_NOM) -> dict:
+        r"""Physics sensitivities at V = 0 and T by central differences.
+
+        Returns ``dlnRP_dthickness`` [1/m], ``dlnTMR_dthickness`` [1/m],
+        ``dlnRP_danneal`` [1/K], ``dlnTMR_danneal`` [1/K] (the anneal ones are
+        0 without an anneal: the state then does not depend on one).
+        """
+        from ..stack import Anneal
+
+        d = self.stack.thickness
+        rp1, t1 = self._low_bias(stack=self.stack.with_thickness(d + H_THICKNESS), T=T)
+        rp0, t0 = self._low_bias(stack=self.stack.with_thickness(d - H_THICKNESS), T=T)
+        out = {
+            "dlnRP_dthickness": (np.log(rp1) - np.log(rp0)) / (2 * H_THICKNESS),
+            "dlnTMR_dthickness": (np.log(t1) - np.log(t0)) / (2 * H_THICKNESS) if t1 > 0 and t0 > 0 else 0.0,
+            "dlnRP_danneal": 0.0,
+            "dlnTMR_danneal": 0.0,
+        }
+        a = self.anneal
+        if a is not None:
+            up = Anneal(min(a.temperature + H_ANNEAL, 1100.0), a.time, a.cap)
+            dn = Anneal(max(a.temperature - H_ANNEAL, 250.0), a.time, a.cap)
+            h = up.temperature - dn.temperature
+            rp1, t1 = self._low_bias(anneal=up, T=T)
+            rp0, t0 = self._low_bias(anneal=dn, T=T)
+            out["dlnRP_danneal"] = (np.log(rp1) - np.log(rp0)) / h
+            out["dlnTMR_danneal"] = (np.log(t1) - np.log(t0)) / h if t1 > 0 and t0 > 0 else 0.0
+        return {k: float(v) for k, v in out.items()}
+
+    def provenance(self) -> dict:
+        """Preset, anneal and package version."""
+        import mramsim
+
+        a = self.anneal
+        return {
+            "preset": self.stack.name,
+            "anneal": None if a is None else {"temperature": a.temperature, "time": a.time, "cap": a.cap},
+            "mramsim_version": mramsim.__version__,
+        }
+
+    def rv_table(self, V=None, T=None) -> RVTable:
+        """R_P and R_AP on the grid V x T as an :class:`RVTable`.
+
+        Parameters
+        ----------
+        V : array_like, shape (nV,)
+            Terminal bias [V], strictly increasing (default -0.6..0.6 V, 121 points).
+        T : array_like, shape (nT,)
+            Temperature [K], strictly increasing (default 233.15..398.15 K, 12 points).
+        """
+        V = np.linspace(-0.6, 0.6, 121) if V is None else np.asarray(V, float).ravel()
+        T = np.linspace(233.15, 398.15, 12) if T is None else np.asarray(T, float).ravel()
+        rp, rap = self._both(V[:, None], T[None, :])
+        return RVTable(V=V, T=T, r_p=rp, r_ap=rap, area=self.area, thickness=self.thickness,
+                       sensitivities=self.sensitivities(), provenance=self.provenance())
