@@ -4,6 +4,7 @@ Not a test module: pytest collects only ``test_*.py``.
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 
@@ -30,3 +31,20 @@ def slow_draw(start, stop, rng):
 def scaled_draw(start, stop, rng, scale=1.0):
     """Draws times ``scale`` (for partials with different bound arguments)."""
     return scale * rng.standard_normal(stop - start)
+
+
+class Holder:
+    """A task input with a public parameter, a private attribute and a lazy cache."""
+
+    def __init__(self, scale, table=None):
+        self.scale = scale
+        self.table = {} if table is None else table
+
+    @functools.cached_property
+    def doubled(self):
+        return 2 * self.scale
+
+
+def held_draw(start, stop, rng, holder):
+    """Draws times ``holder.scale``."""
+    return holder.scale * rng.standard_normal(stop - start)

@@ -167,3 +167,20 @@ def test_killed_run_resumes_and_equals_uninterrupted(tmp_path):
     for (i1, v1), (i2, v2) in zip(resumed, uninterrupted):
         np.testing.assert_array_equal(i1, i2)
         np.testing.assert_array_equal(v1, v2)
+
+
+def test_task_hash_follows_public_state_not_caches_or_pickling():
+    import pickle
+
+    from mramsim.run.executor import task_hash
+
+    h1 = bf.Holder(1.0, table={"b": np.arange(3.0), "a": 1})
+    h2 = bf.Holder(1.0, table={"a": 1, "b": np.arange(3.0)})  # other insertion order
+    _ = h1.doubled  # a lazily cached value
+    h1._scratch = object()  # a private attribute
+    t1 = task_hash(functools.partial(bf.held_draw, holder=h1), "d")
+    assert t1 == task_hash(functools.partial(bf.held_draw, holder=h2), "d")
+    assert t1 == task_hash(pickle.loads(pickle.dumps(functools.partial(bf.held_draw, holder=h2))), "d")
+    assert t1 != task_hash(functools.partial(bf.held_draw, holder=bf.Holder(1.0 + 1e-15, table=h2.table)), "d")
+    assert t1 != task_hash(functools.partial(bf.held_draw, holder=bf.Holder(1.0, table={"a": 1, "b": np.arange(4.0)})), "d")
+    assert t1 != task_hash(functools.partial(bf.held_draw, holder=h2), "e")
