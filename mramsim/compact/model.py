@@ -42,6 +42,25 @@ smoothly (width :math:`v_w`), times a temperature factor:
         \frac{J(P(T))}{J(P(T_{nom}))},\qquad J(P) = \frac{2P^2}{1 - P^2},\qquad
     P(T) = P_0\,(1 - \alpha T^{3/2})
 
+**Magnon-assisted spin flip.** Inelastic magnon emission mixes the two
+spin channels under bias (Zhang, Levy, Payne, Butler, PRL 79, 3744 (1997),
+doi:10.1103/PhysRevLett.79.3744): :math:`G_P = G^{el}_P + Q\,G^{el}_{AP}`,
+:math:`G_{AP} = G^{el}_{AP} + Q\,G^{el}_P` with the elastic parts above
+(:math:`R^{el}_P` the exponential series, :math:`1 + \mathrm{TMR}_{el}` the
+Lorentzian), so with :math:`o = 1 + \mathrm{TMR}_{el}`
+
+.. math::
+    R_P = R^{el}_P\,\frac{o}{o + Q},\qquad 1 + \mathrm{TMR} = \frac{o + Q}{1 + Q\,o},
+    \qquad Q = q_m\,[F(z) - F(\epsilon)],\quad
+    z = \sqrt{(V/v_m)^2 + \epsilon^2},\quad \epsilon = \frac{n_m k_B T}{e\, v_m}
+
+with :math:`F(z) = z^{3/2}/(5/2 + \tfrac35 z^{1/2} + z^{3/2})`, a smooth
+form of Zhang's emission factor (:math:`\tfrac25 x^{3/2}` below the magnon
+cut-off :math:`e v_m`, :math:`1 - \tfrac{3}{5x}` above; same limits), rounded
+at zero bias over the thermal width :math:`n_m k_BT/e`. :math:`F` is
+increasing and :math:`z \ge \epsilon > 0`, so :math:`Q \ge 0` and every
+denominator stays positive.
+
 The Lorentzian is the standard phenomenological bias dependence (TMR halves
 at :math:`V_h`; e.g. Parkin et al., Nat. Mater. 3, 862 (2004),
 doi:10.1038/nmat1256); the :math:`T^{3/2}` polarization is the spin-wave
@@ -66,7 +85,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from .._validation import check_finite, check_nonnegative, check_positive, check_range, parse_state
-from ..constants import T_NOM
+from ..constants import T_NOM, e, k_B
 from ..errors import ParameterError
 
 __all__ = ["CompactMTJ", "SENSITIVITY_KEYS", "PARAMETER_UNITS"]
@@ -79,7 +98,8 @@ PARAMETER_UNITS = {
     "r_p0": "ohm", "tmr0": "-", "area": "m^2", "vh_pos": "V", "vh_neg": "V", "b1": "1/V",
     "b2": "1/V^2", "b3": "1/V^3", "b4": "1/V^4", "tc_rp": "1/K", "tc2_rp": "1/K^2",
     "tc_rp_bias": "1/(V^2 K)", "tc_tmr": "1/K", "tc2_tmr": "1/K^2", "tc_vh": "1/K", "tmr_q": "-",
-    "p0": "-", "alpha_sp": "K^-1.5", "v_c": "V", "v_w": "V", "t_nom": "K",
+    "p0": "-", "alpha_sp": "K^-1.5", "q_mag": "-", "v_mag": "V", "n_mag": "-", "v_c": "V", "v_w": "V",
+    "t_nom": "K",
 }
 
 #: Numeric model parameters, in the order the exporters write them.
@@ -117,6 +137,12 @@ class CompactMTJ:
         0 switches the factor off [-].
     alpha_sp : float
         Spin-wave coefficient alpha of P(T) = p0 (1 - alpha T^1.5) [K^-1.5].
+    q_mag : float
+        Magnon spin-flip coupling q_m, >= 0 (0 switches it off) [-].
+    v_mag : float
+        Magnon cut-off energy over e, E_m/e [V].
+    n_mag : float
+        Zero-bias rounding of the magnon term in units of k_B T/e, > 0 [-].
     v_c : float
         Soft-clip voltage of the ln R_P bias series [V].
     v_w : float
@@ -151,6 +177,9 @@ class CompactMTJ:
     tmr_q: float = 0.0
     p0: float = 0.0
     alpha_sp: float = 0.0
+    q_mag: float = 0.0
+    v_mag: float = 0.1
+    n_mag: float = 1.0
     v_c: float = 1.5
     v_w: float = 0.02
     t_nom: float = T_NOM
@@ -175,6 +204,9 @@ class CompactMTJ:
         check_positive("CompactMTJ.v_w", self.v_w, "V")
         check_positive("CompactMTJ.t_nom", self.t_nom, "K")
         check_nonnegative("CompactMTJ.tmr_q", self.tmr_q)
+        check_nonnegative("CompactMTJ.q_mag", self.q_mag)
+        check_positive("CompactMTJ.v_mag", self.v_mag, "V")
+        check_positive("CompactMTJ.n_mag", self.n_mag)
         check_range("CompactMTJ.p0", self.p0, 0.0, 0.999)
         # P(T) must stay in (0, 1) up to 1000 K so J(P) has no pole or sign change
         check_range("CompactMTJ.alpha_sp", self.alpha_sp, 0.0, 1000.0**-1.5, hi_open=True, unit="K^-1.5")
@@ -246,7 +278,12 @@ class CompactMTJ:
             Temperature [K].
         """
         V, T = self._prep(V, T)
-        return np.exp(self._ln_rp(V, T - self.t_nom))
+        dT = T - self.t_nom
+        rp = np.exp(self._ln_rp(V, dT))
+        if self.q_mag == 0.0:
+            return rp
+        one = 1.0 + self._tmr_el(V, T, dT)
+        return rp * one / (one + self._q(V, T)[0])
 
     def tmr(self, V, T):
         """TMR(V, T) = (R_AP - R_P)/R_P [-].
@@ -260,8 +297,32 @@ class CompactMTJ:
         """
         V, T = self._prep(V, T)
         dT = T - self.t_nom
+        tmr_el = self._tmr_el(V, T, dT)
+        if self.q_mag == 0.0:
+            return tmr_el
+        one = 1.0 + tmr_el
+        q = self._q(V, T)[0]
+        return (one + q) / (1.0 + q * one) - 1.0
+
+    def _tmr_el(self, V, T, dT):
         x = self._x(V, dT)[0]
         return self._tmr_t(T, dT) / (1.0 + x * (1.0 + self.tmr_q * x))
+
+    @staticmethod
+    def _F(z):
+        s = np.sqrt(z)
+        z15 = z * s
+        den = 2.5 + 0.6 * s + z15
+        return z15 / den, (1.5 * 2.5 * s + 0.6 * z) / (den * den)
+
+    def _q(self, V, T):
+        """(Q, dQ/dV) of the magnon spin-flip mixing."""
+        eps = self.n_mag * k_B * T / (e * self.v_mag)
+        x = V / self.v_mag
+        z = np.sqrt(x * x + eps * eps)
+        fz, dfz = self._F(z)
+        fe = self._F(eps)[0]
+        return self.q_mag * (fz - fe), self.q_mag * dfz * x / (z * self.v_mag)
 
     def resistance(self, state, V, T, *, r_scale=1.0, tmr_scale=1.0):
         """Static resistance V/I [ohm].
@@ -328,6 +389,14 @@ class CompactMTJ:
         tmr_t = self._tmr_t(T, dT)
         tmr = tmr_t / den
         dtmr = -tmr_t * (1.0 + 2.0 * self.tmr_q * x) * dx / (den * den)
+        if self.q_mag != 0.0:
+            q, dq = self._q(V, T)
+            one = 1.0 + tmr
+            done = dtmr
+            dlnrp = dlnrp + done / one - (done + dq) / (one + q)
+            qq = 1.0 + q * one
+            tmr = (one + q) / qq - 1.0
+            dtmr = ((done + dq) * qq - (one + q) * (dq * one + q * done)) / (qq * qq)
         k = s * np.asarray(tmr_scale, float)
         dlnr = dlnrp + k * dtmr / (1.0 + k * tmr)
         return (1.0 - V * dlnr) / R

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from ...constants import e, k_B
 from ...errors import ParameterError
 from ..model import NUMERIC_PARAMETERS, PARAMETER_UNITS
 
@@ -114,9 +115,29 @@ def pieces(cm, h: Hooks) -> dict:
         jn = pn * pn / (1.0 - pn * pn)
         tmr_t += f"*({pt}*{pt}/(1-{pt}*{pt}))/{num(jn)}"
     tmr = f"({tmr_t}/{den})"
+    if p["q_mag"] != 0.0:
+        one = f"(1+{tmr})"
+        eps = f"({num(p['n_mag'] * k_B / (e * p['v_mag']))}*{h.tk})"
+        z = f"sqrt(({h.v}/{num(p['v_mag'])})*({h.v}/{num(p['v_mag'])})+{eps}*{eps})"
+
+        def F(arg):
+            return f"({arg}*sqrt({arg})/(2.5+0.6*sqrt({arg})+{arg}*sqrt({arg})))"
+
+        if h.local_vars:
+            q = "q"
+            q_def = f"({num(p['q_mag'])}*({F('z')}-{F('eps')}))"
+            defs = {"eps": eps, "z": z.replace(eps, "eps"), "q": q_def, "one": one}
+            one = "one"
+        else:
+            q = f"({num(p['q_mag'])}*({F(z)}-{F(eps)}))"
+            defs = {}
+        rp = f"{rp}*{one}/({one}+{q})"
+        tmr = f"(({one}+{q})/(1+{q}*{one})-1)"
+    else:
+        defs = {}
     r = f"({h.rs}*{rp}*(1+{h.ks}*{tmr}))"
     return {"dt": dt_def, "u": u_def, "x": x_def, "lnrp": lnrp, "rp": rp, "tmr": tmr, "r": r,
-            "i": f"{h.v}/{r}"}
+            "i": f"{h.v}/{r}", "mag_defs": defs}
 
 
 def sigmas(cm, options: dict) -> dict:
@@ -204,7 +225,10 @@ def header_lines(cm, name: str, dialect: str, statistical: bool, sig: dict | Non
         "  u = v_c tanh(V/v_c), dT = T - t_nom",
         "TMR = tmr0 exp(tc_tmr dT + tc2_tmr dT^2) [J(P(T))/J(P(t_nom))] / (1 + x + tmr_q x^2),",
         "  x = V^2 (w/vh_pos^2 + (1-w)/vh_neg^2) exp(-2 tc_vh dT), w = (1 + tanh(V/v_w))/2,",
-        "  J(P) = P^2/(1-P^2), P(T) = p0 (1 - alpha_sp T^1.5) (factor used when p0 > 0)",
+        "  J(P) = P^2/(1-P^2), P(T) = p0 (1 - alpha_sp T^1.5) (factor used when p0 > 0);",
+        "  magnon spin flip (q_mag > 0), o = 1 + TMR_el: R_P = R_P,el o/(o + Q),",
+        "  1 + TMR = (o + Q)/(1 + Q o), Q = q_mag (F(z) - F(eps)), z = sqrt((V/v_mag)^2 + eps^2),",
+        "  eps = n_mag k_B T/(e v_mag), F(z) = z^1.5/(2.5 + 0.6 z^0.5 + z^1.5)",
         "parameters:",
     ]
     p = cm.parameters()

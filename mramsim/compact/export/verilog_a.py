@@ -43,6 +43,10 @@ def render(cm, name: str, statistical: bool = False, **options) -> str:
         ]
     lines += [
         "    real vb, tk, dt, u, x, rsc, ksc, r;",
+    ]
+    if p["mag_defs"]:
+        lines.append("    real eps, z, q, one;")
+    lines += [
         "    analog begin",
         "        vb = V(te, be);",
         "        tk = $temperature;",
@@ -56,6 +60,9 @@ def render(cm, name: str, statistical: bool = False, **options) -> str:
     lines += c.wrap(f"        dt = {p['dt']};", cont="            ")
     lines += c.wrap(f"        u = {p['u']};", cont="            ")
     lines += c.wrap(f"        x = {p['x']};", cont="            ")
+    for k in ("eps", "z", "one", "q"):
+        if k in p["mag_defs"]:
+            lines += c.wrap(f"        {k} = {p['mag_defs'][k]};", cont="            ")
     lines.append(f"        rsc = {rs};")
     lines.append(f"        ksc = {ks};")
     parts = c.wrap(f"        r = {p['r']};", cont="            ")
