@@ -31,19 +31,117 @@ def parse_temperature(text: str) -> float:
 
 # -- sub-commands -------------------------------------------------------------
 def _cmd_device(args) -> int:
-    raise MramsimError("'mramsim device' is not available yet")
+    """R(V,T) table (CSV + JSON) and device plots (PNG) for a preset and anneal."""
+    from . import MTJDevice, Stack
+    from .stack import Anneal
+
+    stack = Stack.preset(args.preset)
+    anneal = None
+    if str(args.anneal_temp).strip().lower() not in ("none", "no", "off", ""):
+        anneal = Anneal(parse_temperature(args.anneal_temp), float(args.anneal_time), args.cap)
+    device = MTJDevice(stack, anneal=anneal)
+    table = device.rv_table()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / f"{stack.name}_rv.csv")
+    table.to_json(out / f"{stack.name}_rv.json")
+
+    from .plotting import device as dplot
+    from .plotting._mpl import pyplot
+
+    plt = pyplot()
+    panels = {
+        "rv": lambda ax: dplot.plot_rv(table, ax=ax),
+        "tmr_bias": lambda ax: dplot.plot_tmr_bias(table, ax=ax),
+        "tmr_temperature": lambda ax: dplot.plot_tmr_temperature(device, ax=ax),
+        "thickness": lambda ax: dplot.plot_thickness(stack, anneal, ax=ax),
+        "anneal": lambda ax: dplot.plot_anneal(stack, ax=ax),
+    }
+    for key, draw in panels.items():
+        fig, ax = plt.subplots(figsize=(6, 4.2))
+        draw(ax)
+        fig.tight_layout()
+        fig.savefig(out / f"{stack.name}_{key}.png", dpi=100)
+        plt.close(fig)
+    tmr0 = float(device.tmr(0.0, 300.0))
+    print(f"{stack.name}: TMR(0 V, 300 K) = {100 * tmr0:.0f} %, "
+          f"R_P = {float(device.resistance('P', 0.0, 300.0)):.4g} ohm; wrote {out}")
+    return 0
 
 
 def _cmd_export(args) -> int:
-    raise MramsimError("'mramsim export' is not available yet")
+    from .compact.export import preset_model, write_cards
+
+    anneal_t = parse_temperature(args.anneal_temp)
+    cm = preset_model(args.preset, anneal_temperature=anneal_t, cap=args.cap)
+    paths = write_cards(cm, args.preset, args.dialect, args.out)
+    print(f"{args.preset}: {cm.fit_report}")
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
 
 
 def _cmd_netlist(args) -> int:
-    raise MramsimError("'mramsim netlist' is not available yet")
+    from .circuit.graph import Array1T1MTJ
+    from .circuit.netlist import array_from_config, mtj_from_preset, write_example_netlists
+
+    if args.config is not None:
+        arr, v_read, temp = array_from_config(args.config)
+    else:
+        anneal = None if str(args.anneal_temp).lower() == "none" else parse_temperature(args.anneal_temp)
+        cm = mtj_from_preset(args.preset, anneal, cap=args.cap)
+        arr = Array1T1MTJ(args.rows, args.cols, mtj=cm, v_wl=args.v_wl)
+        v_read, temp = args.v_read, parse_temperature(args.temp)
+    for path in write_example_netlists(args.out, arr, v_read=v_read, temperature=temp):
+        print(path)
+    return 0
 
 
 def _cmd_check_spice(args) -> int:
-    raise MramsimError("'mramsim check-spice' is not available yet")
+    import numpy as np
+
+    from .circuit.graph import Array1T1MTJ
+    from .circuit.netlist import array_from_config, checkerboard, mtj_from_preset, spice_cross_check
+    from .constants import T0_CELSIUS
+
+    target = args.target
+    if target is not None:
+        if target.is_dir():
+            target = target / "config.toml"
+        if not target.is_file():
+            raise ParameterError("check-spice target", str(args.target),
+                                 "a TOML config file or a run output folder holding config.toml")
+        big, v_read, temp = array_from_config(target)
+        arr = Array1T1MTJ(args.rows, args.cols, mtj=big.mtj, access=big.access, wires=big.wires, v_wl=big.v_wl)
+    else:
+        anneal = None if str(args.anneal_temp).lower() == "none" else parse_temperature(args.anneal_temp)
+        cm = mtj_from_preset(args.preset, anneal, cap=args.cap)
+        arr = Array1T1MTJ(args.rows, args.cols, mtj=cm, v_wl=args.v_wl)
+        v_read, temp = args.v_read, parse_temperature(args.temp)
+    row = arr.rows - 1
+    states = checkerboard(arr.rows, arr.cols)
+    runs = [("nominal", None)]
+    if args.mc:
+        rng = np.random.default_rng(args.seed)
+        runs.append((f"Monte Carlo sample (seed {args.seed})",
+                     {"r_scale": rng.lognormal(0.0, 0.05, arr.cols), "tmr_scale": rng.normal(1.0, 0.05, arr.cols),
+                      "vth_shift": rng.normal(0.0, 0.02, arr.cols)}))
+    print(f"check-spice: {arr.rows}x{arr.cols} array, read of row {row} (far), checkerboard states, "
+          f"v_read = {v_read:g} V, T = {temp - T0_CELSIUS:g} C")
+    worst = 0.0
+    for label, smp in runs:
+        d = spice_cross_check(arr, selected_row=row, states=states, v_read=v_read, temperature=temp, samples=smp)
+        print(f"{label}: ngspice {d['t_ngspice']:.2f} s, solver {d['t_solver'] * 1e3:.2f} ms")
+        print("  col  state  I_ngspice [uA]  I_solver [uA]  rel diff")
+        for c in range(arr.cols):
+            print(f"  {c:3d}  {'AP' if states[row, c] else 'P ':>5}  {d['i_ngspice'][c] * 1e6:14.6f}  "
+                  f"{d['i_solver'][c] * 1e6:13.6f}  {d['rel_diff'][c]:.2e}")
+        print(f"  max relative difference: {d['max_rel_diff']:.3e}")
+        worst = max(worst, d["max_rel_diff"])
+    ok = worst <= args.tolerance
+    print(f"{'PASS' if ok else 'FAIL'}: max relative difference {worst:.3e} "
+          f"{'<=' if ok else '>'} tolerance {args.tolerance:g}")
+    return 0 if ok else 1
 
 
 def _cmd_margin(args) -> int:
@@ -99,12 +197,29 @@ def build_parser() -> argparse.ArgumentParser:
     n = sub.add_parser("netlist", help="write array netlists")
     n.add_argument("--config", type=Path)
     n.add_argument("--out", required=True, type=Path)
+    n.add_argument("--rows", type=int, default=16, help="word lines (without --config)")
+    n.add_argument("--cols", type=int, default=16, help="bit lines (without --config)")
+    n.add_argument("--preset", default="cofeb_mgo", help="stack preset of the MTJ (without --config)")
+    n.add_argument("--anneal-temp", default="400C", help="anneal temperature, e.g. 400C, or 'none'")
+    n.add_argument("--cap", default="Ta")
+    n.add_argument("--v-read", type=float, default=0.15, help="read voltage [V]")
+    n.add_argument("--v-wl", type=float, default=1.2, help="word-line voltage [V]")
+    n.add_argument("--temp", default="27C", help="temperature, e.g. 27C or 300.15K")
     n.set_defaults(func=_cmd_netlist)
 
     c = sub.add_parser("check-spice", help="cross-check the array solver against ngspice")
     c.add_argument("target", nargs="?", type=Path, help="a config file or a run output folder")
     c.add_argument("--rows", type=int, default=16)
     c.add_argument("--cols", type=int, default=16)
+    c.add_argument("--preset", default="cofeb_mgo", help="stack preset of the MTJ (without target)")
+    c.add_argument("--anneal-temp", default="400C", help="anneal temperature, e.g. 400C, or 'none'")
+    c.add_argument("--cap", default="Ta")
+    c.add_argument("--v-read", type=float, default=0.15, help="read voltage [V] (without target)")
+    c.add_argument("--v-wl", type=float, default=1.2, help="word-line voltage [V] (without target)")
+    c.add_argument("--temp", default="27C", help="temperature, e.g. 27C or 300.15K (without target)")
+    c.add_argument("--mc", action="store_true", help="also check one Monte Carlo sample")
+    c.add_argument("--seed", type=int, default=1, help="seed of the Monte Carlo sample")
+    c.add_argument("--tolerance", type=float, default=1e-3, help="max relative difference allowed")
     c.set_defaults(func=_cmd_check_spice)
 
     m = sub.add_parser("margin", help="read-margin Monte Carlo and BER")

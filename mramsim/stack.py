@@ -217,7 +217,7 @@ def _preset_cofeb_mgo() -> Stack:
         crystalline_as_grown=0.0,
         coherent_barrier=True,
         magnon_coupling=0.35,
-        si_ratio=0.02,
+        si_ratio=0.06,
         citations=("ikeda2008", "parkin2004", "butler2001", "kim2023"),
     )
 
@@ -243,7 +243,7 @@ def _preset_fe_mgo_fe() -> Stack:
         diffuse_fraction=0.4,
         crystalline_as_grown=1.0,
         coherent_barrier=True,
-        magnon_coupling=0.15,
+        magnon_coupling=0.3,
         si_ratio=0.0,
         citations=("butler2001", "yuasa2004"),
     )

@@ -90,7 +90,7 @@ __all__ = [
 ]
 
 #: Gauss-Legendre order per energy panel used by the device model (7 panels).
-DEVICE_ORDER = 12
+DEVICE_ORDER = 24
 
 
 def window_per_volt(E, V, T):

@@ -225,6 +225,23 @@ class MTJDevice:
         rp, rap = self._both(V, T)
         return (rap - rp) / rp
 
+    def half_tmr_bias(self, T=T_NOM, polarity=1, v_max=V_MAX):
+        """Bias V_h [V] (> 0) at which TMR(V) falls to TMR(0)/2, for V of sign ``polarity``.
+
+        Returns ``inf`` when TMR stays above half up to ``v_max``.
+        """
+        from scipy.optimize import brentq
+
+        sgn = 1.0 if polarity >= 0 else -1.0
+        t0 = float(self.tmr(0.0, T))
+        grid = np.linspace(0.0, v_max, 81)
+        f = np.asarray(self.tmr(sgn * grid, T)) - 0.5 * t0
+        idx = np.flatnonzero(f < 0)
+        if idx.size == 0:
+            return float("inf")
+        i = idx[0]
+        return float(brentq(lambda v: float(self.tmr(sgn * v, T)) - 0.5 * t0, grid[i - 1], grid[i], xtol=1e-6))
+
     # -- derived objects --------------------------------------------------------------
     def _low_bias(self, stack=None, anneal="same", T=T_NOM):
         stk = self.stack if stack is None else stack

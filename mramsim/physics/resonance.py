@@ -104,7 +104,7 @@ def breit_wigner(E, E_r, gamma1, gamma2):
     return gamma1 * gamma2 / ((E - E_r) ** 2 + g * g)
 
 
-def resonant_conductances(V, T, resonances, dos_left, dos_right, order=16):
+def resonant_conductances(V, T, resonances, dos_left, dos_right, order=24):
     r"""Resonant conductance per area in P and AP [S/m^2].
 
     Parameters

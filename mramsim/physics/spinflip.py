@@ -48,6 +48,7 @@ __all__ = [
     "si_conductance_factor",
     "magnon_emission_factor",
     "magnon_spinflip_ratio",
+    "lorentzian_bias_factor",
 ]
 
 #: Exponent of the spin-independent conductance, Shang et al. (1998): 1.35 +- 0.15.
@@ -176,3 +177,24 @@ def magnon_spinflip_ratio(V, coupling, cutoff):
         Magnon cut-off energy E_m [J], > 0.
     """
     return coupling * magnon_emission_factor(e * np.asarray(V, float) / cutoff)
+
+
+def lorentzian_bias_factor(V, v_h):
+    r"""Empirical bias roll-off of TMR, :math:`\mathrm{TMR}(V)/\mathrm{TMR}_0 = 1/(1 + V^2/V_h^2)` [-].
+
+    The form used to quote V_h (the bias at which TMR halves) and by the
+    compact model; the device model's own roll-off comes from
+    :func:`magnon_spinflip_ratio` and the barrier.
+
+    Parameters
+    ----------
+    V : array_like
+        Bias [V].
+    v_h : float
+        Half-TMR bias [V], > 0.
+    """
+    from .._validation import check_positive
+
+    check_positive("v_h", v_h, "V")
+    V = np.asarray(V, float)
+    return 1.0 / (1.0 + (V / v_h) ** 2)
