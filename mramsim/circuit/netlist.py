@@ -27,7 +27,8 @@ from .._validation import check_range, check_temperature
 from ..constants import T0_CELSIUS, T_NOM
 from ..errors import NetlistError, ParameterError, UnknownNameError
 
-__all__ = ["array_netlist", "mtj_subckt", "DIALECTS", "SOLVER_OPTIONS"]
+__all__ = ["array_netlist", "mtj_subckt", "checkerboard", "write_example_netlists", "spice_cross_check", "DIALECTS",
+           "SOLVER_OPTIONS"]
 
 DIALECTS = ("ngspice",)
 
@@ -232,3 +233,144 @@ def array_netlist(arr, *, selected_row: int = 0, states=None, dialect: str = "ng
     lines += ["", "* cells"] + groups["cell"]
     lines += ["", f".temp {_fmt(t_c)}", analysis.strip(), ".end", ""]
     return "\n".join(lines)
+
+
+# -- shipped example netlists and the ngspice cross-check ------------------------------
+def checkerboard(rows: int, cols: int) -> np.ndarray:
+    """(rows, cols) checkerboard of P (0) and AP (1): the data pattern of the example netlists."""
+    r, c = np.indices((rows, cols))
+    return ((r + c) % 2).astype(np.int8)
+
+
+def write_example_netlists(out, arr, *, v_read: float = 0.15, temperature: float = T_NOM,
+                           bench_v_max: float = 0.4, bench_step: float = 0.01) -> list:
+    """Write the array read netlist and a single-cell read bench into ``out``.
+
+    Files: ``array_<rows>x<cols>.cir`` (``.op`` read of the far row, checkerboard
+    states) and ``read_bench_1cell.cir`` (one cell of the same kind, the P
+    state, BL driver swept ``.dc vbl0 0 bench_v_max bench_step``).
+
+    Parameters
+    ----------
+    out : path-like
+        Output folder (created).
+    arr : Array1T1MTJ
+        The array (its MTJ, transistor, wires and word-line voltage are used
+        for the bench too).
+    v_read : float
+        Read voltage of the array netlist [V].
+    temperature : float
+        Temperature [K].
+    bench_v_max, bench_step : float
+        Sweep of the bench's BL driver [V].
+
+    Returns
+    -------
+    list of Path
+    """
+    from pathlib import Path
+
+    from .graph import Array1T1MTJ
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    row = arr.rows - 1
+    p1 = arr.write_netlist(out / f"array_{arr.rows}x{arr.cols}.cir", selected_row=row,
+                           states=checkerboard(arr.rows, arr.cols), v_read=v_read, temperature=temperature)
+    bench = Array1T1MTJ(1, 1, mtj=arr.mtj, access=arr.access, wires=arr.wires, v_wl=arr.v_wl)
+    p2 = bench.write_netlist(out / "read_bench_1cell.cir", selected_row=0, states=[0], v_read=0.0,
+                             temperature=temperature,
+                             analysis=f".dc vbl0 0 {_fmt(bench_v_max)} {_fmt(bench_step)}",
+                             title="mramsim single-cell read bench (1T-1MTJ, P state), BL driver swept")
+    return [p1, p2]
+
+
+def spice_cross_check(arr, *, selected_row: int, states, v_read: float, temperature: float = T_NOM,
+                      samples=None, workdir=None) -> dict:
+    """Selected-cell currents of one read by ngspice and by the fast solver.
+
+    Parameters
+    ----------
+    arr : Array1T1MTJ
+        The array.
+    selected_row : int
+        Row read.
+    states : array_like
+        (cols,) or (rows, cols) states.
+    v_read : float
+        BL driver voltage [V].
+    temperature : float
+        Temperature [K].
+    samples : mapping, optional
+        One Monte Carlo sample (``r_scale``, ``tmr_scale``, ``vth_shift``),
+        used by both.
+    workdir : path-like, optional
+        Where ngspice runs.
+
+    Returns
+    -------
+    dict
+        ``i_ngspice``, ``i_solver`` (cols,) [A], ``rel_diff`` (cols,) [-],
+        ``max_rel_diff`` [-], ``i_bl_ngspice``, ``i_bl_solver`` [A],
+        ``t_ngspice``, ``t_solver`` [s].
+    """
+    import time
+
+    from ..array.solver import read_currents
+    from .ngspice import run_ngspice
+
+    smp = dict(samples or {})
+    text = array_netlist(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature,
+                         samples=smp or None)
+    t0 = time.perf_counter()
+    res = run_ngspice(text, workdir=workdir)
+    t1 = time.perf_counter()
+    sol = read_currents(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature,
+                        **smp)
+    t2 = time.perf_counter()
+    i_sp = np.array([res[f"i(vcell{c})"][0] for c in range(arr.cols)])
+    i_bl_sp = -np.array([res[f"i(vbl{c})"][0] for c in range(arr.cols)])
+    i_py = sol.i_cell[0]
+    rel = np.abs(i_py - i_sp) / np.abs(i_sp)
+    return {"i_ngspice": i_sp, "i_solver": i_py, "rel_diff": rel, "max_rel_diff": float(rel.max()),
+            "i_bl_ngspice": i_bl_sp, "i_bl_solver": sol.i_bl[0], "t_ngspice": t1 - t0, "t_solver": t2 - t1}
+
+
+def mtj_from_preset(preset: str = "cofeb_mgo", anneal_temperature: float | None = 673.15,
+                    anneal_time: float = 3600.0, cap: str = "Ta"):
+    """Compact model of a stack preset: physics R(V,T) table -> :func:`mramsim.fit_compact`.
+
+    Parameters
+    ----------
+    preset : str
+        Stack preset name.
+    anneal_temperature : float or None
+        Anneal temperature [K] (None: as deposited).
+    anneal_time : float
+        Anneal time [s].
+    cap : str
+        Cap layer of the anneal.
+    """
+    from ..compact.fit import fit_compact
+    from ..physics.device import MTJDevice
+    from ..stack import Anneal, Stack
+
+    anneal = None if anneal_temperature is None else Anneal(temperature=anneal_temperature, time=anneal_time, cap=cap)
+    dev = MTJDevice(Stack.preset(preset), anneal=anneal)
+    tab = dev.rv_table(V=np.linspace(-0.6, 0.6, 121), T=np.linspace(233.15, 398.15, 12))
+    return fit_compact(tab)
+
+
+def array_from_config(path):
+    """(array, v_read [V], temperature [K]) of a TOML config (:func:`mramsim.load_config`)."""
+    from ..compact.fit import fit_compact
+    from ..physics.device import MTJDevice
+    from ..run.config import load_config
+
+    cfg = load_config(path)
+    anneal = cfg.anneal.build() if cfg.anneal is not None else None
+    V, T = cfg.device.grid()
+    cm = fit_compact(MTJDevice(cfg.stack.build(), anneal=anneal).rv_table(V=V, T=T))
+    if getattr(cm, "name", cfg.compact.name) != cfg.compact.name:
+        cm = cm.replace(name=cfg.compact.name)
+    return cfg.array.build(cm), cfg.read.v_read, cfg.read.temperature
