@@ -187,7 +187,7 @@ def _pack_bounds(names, t_hi):
         elif n == "v_mag":
             lo.append(0.005), hi.append(2.0)
         elif n == "n_mag":
-            lo.append(0.05), hi.append(50.0)
+            lo.append(0.01), hi.append(50.0)
         elif n == "p0":
             lo.append(0.05), hi.append(0.99)
         elif n == "alpha_sp":
@@ -344,15 +344,16 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
         return sol, res, kw_of(sol.x)
 
     laws = ["exp", "shang"] if tmr_temperature == "auto" else [tmr_temperature]
+    starts = [(law, 0.1) for law in laws]
     candidates = []
-    for law in laws:
+    for law, vm in starts:
         if law == "exp":
             names = _TMR_EXP
-            x0 = [tmr0_guess, vh_guess(1), vh_guess(-1), tc_guess, 0.0, 0.0, 0.0, 0.05, 0.1, 1.0]
+            x0 = [tmr0_guess, vh_guess(1), vh_guess(-1), tc_guess, 0.0, 0.0, 0.0, 0.2, vm, 0.5]
             extra = {"p0": 0.0, "alpha_sp": 0.0}
         else:
             names = _TMR_SHANG
-            x0 = [tmr0_guess, vh_guess(1), vh_guess(-1), 0.6, 1e-5, 0.0, 0.0, 0.05, 0.1, 1.0]
+            x0 = [tmr0_guess, vh_guess(1), vh_guess(-1), 0.6, 1e-5, 0.0, 0.0, 0.2, vm, 0.5]
             extra = {"tc_tmr": 0.0, "tc2_tmr": 0.0}
         if not magnon:
             names = names[:-_N_MAG]

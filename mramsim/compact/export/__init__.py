@@ -106,3 +106,61 @@ def render(cm, dialect: str, name: str | None = None, statistical: bool = False,
         raise ParameterError("statistical", statistical, "True or False")
     module = importlib.import_module(DIALECTS[dialect])
     return module.render(cm, name=name, statistical=statistical, **options)
+
+
+#: Grid of the tables the shipped cards are fitted to.
+PRESET_GRID = {"V": (-0.6, 0.6, 121), "T": (233.15, 398.15, 12)}
+
+
+def preset_model(preset: str, anneal_temperature: float = 673.15, anneal_time: float = 3600.0,
+                 cap: str = "Ta", **fit_options):
+    """Fit the compact model of a physics preset (what ``mramsim export`` ships).
+
+    Parameters
+    ----------
+    preset : str
+        Stack preset name (``mramsim.stack.PRESETS``).
+    anneal_temperature : float
+        Anneal temperature [K].
+    anneal_time : float
+        Anneal time [s].
+    cap : str
+        Capping layer.
+    **fit_options
+        Passed to :func:`mramsim.compact.fit.fit_compact`.
+
+    Returns
+    -------
+    CompactMTJ
+        Named after the preset, with its fit report.
+    """
+    import numpy as np
+
+    from ...physics.device import MTJDevice
+    from ...stack import Anneal, Stack
+    from ..fit import fit_compact
+
+    check_name("preset", preset)
+    dev = MTJDevice(Stack.preset(preset), anneal=Anneal(anneal_temperature, anneal_time, cap))
+    V = np.linspace(*PRESET_GRID["V"])
+    T = np.linspace(*PRESET_GRID["T"])
+    table = dev.rv_table(V=V, T=T)
+    return fit_compact(table, name=preset, **fit_options)
+
+
+def write_cards(cm, preset: str, dialect: str, out) -> list:
+    """Write ``cm``'s cards for ``dialect`` (or ``"all"``) into folder ``out``; return the paths."""
+    from pathlib import Path
+
+    names = dialects() if dialect == "all" else [dialect]
+    for d in names:
+        if d not in DIALECTS:
+            raise UnknownNameError("dialect", d, list(DIALECTS) + ["all"])
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for d in names:
+        path = out / filename(preset, d)
+        cm.write(path, d)
+        paths.append(path)
+    return paths

@@ -1,0 +1,99 @@
+"""CompactMTJ: equations, smoothness, analytic didv, variation scales, validation."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mramsim.compact.model import CompactMTJ
+
+from mramsim.errors import NetlistError, ParameterError
+
+
+
+def test_stand_in_keywords_and_lorentzian():
+    cm = CompactMTJ(r_p0=2000.0, tmr0=1.5, area=2e-15, vh_pos=0.5, vh_neg=0.5)
+    # REFERENCES.md: Lorentzian with V_h = 0.5 V gives 0.962 at 0.1 V (derived)
+    assert cm.tmr(0.1, cm.t_nom) / cm.tmr(0.0, cm.t_nom) == pytest.approx(1 / (1 + 0.04), rel=1e-3)
+    assert cm.resistance("P", 0.0, cm.t_nom) == pytest.approx(2000.0)
+    assert cm.resistance("AP", 0.0, cm.t_nom) == pytest.approx(5000.0)
+    assert cm.ra == pytest.approx(4e-12)
+
+
+def test_scales_multiply_rp_and_tmr(make_model):
+    cm = make_model()
+    V, T = 0.2, 320.0
+    rp, tmr = cm.r_parallel(V, T), cm.tmr(V, T)
+    assert cm.resistance(1, V, T, r_scale=1.3, tmr_scale=0.8) == pytest.approx(1.3 * rp * (1 + 0.8 * tmr), rel=1e-12)
+    assert cm.resistance(0, V, T, r_scale=1.3, tmr_scale=0.8) == pytest.approx(1.3 * rp, rel=1e-12)
+
+
+def test_shang_temperature_factor():
+    # with p0 > 0 only (no exp terms), TMR(T)/TMR(Tnom) = J(P(T))/J(P(Tnom)), J = P^2/(1-P^2)
+    cm = CompactMTJ(r_p0=1e3, tmr0=1.0, p0=0.5, alpha_sp=1e-5)
+    J = lambda T: (0.5 * (1 - 1e-5 * T**1.5)) ** 2 / (1 - (0.5 * (1 - 1e-5 * T**1.5)) ** 2)
+    assert cm.tmr(0.0, 200.0) == pytest.approx(J(200.0) / J(cm.t_nom), rel=1e-12)
+
+
+@pytest.mark.parametrize("state", [0, 1])
+def test_didv_analytic_matches_finite_difference(state, make_model):
+    cm = make_model()
+    V = np.linspace(-1.5, 1.5, 151)[:, None]
+    T = np.array([218.15, 300.15, 423.15])[None, :]
+    h = 1e-6
+    fd = (cm.current(state, V + h, T, r_scale=1.2, tmr_scale=0.9)
+          - cm.current(state, V - h, T, r_scale=1.2, tmr_scale=0.9)) / (2 * h)
+    np.testing.assert_allclose(cm.didv(state, V, T, r_scale=1.2, tmr_scale=0.9), fd, rtol=1e-6)
+
+
+def test_smooth_and_finite_over_spice_range(make_model):
+    cm = make_model()
+    V = np.linspace(-1.5, 1.5, 3001)
+    for T in (218.15, 300.15, 423.15):
+        for s in (0, 1):
+            R = cm.resistance(s, V, T)
+            assert np.all(np.isfinite(R)) and np.all(R > 0)
+            g = cm.didv(s, V, T)
+            assert np.all(np.isfinite(g))
+            # no kinks: the conductance derivative changes by small steps between neighbours
+            dg = np.diff(g)
+            assert np.max(np.abs(np.diff(dg))) < 0.05 * np.max(np.abs(g))
+
+
+def test_variation_scales_physics(make_model):
+    cm = make_model()
+    rs, ts = cm.variation_scales(d_thickness=np.array([0.0, 0.1e-9]), d_area_rel=0.1, d_anneal=[[0.0], [5.0]])
+    assert rs.shape == ts.shape == (2, 2)
+    s = cm.sensitivities
+    assert rs[1, 1] == pytest.approx(np.exp(s["dlnRP_dthickness"] * 0.1e-9 + s["dlnRP_danneal"] * 5) / 1.1)
+    assert ts[0, 1] == pytest.approx(np.exp(s["dlnTMR_dthickness"] * 0.1e-9))
+    assert rs[0, 0] == pytest.approx(1 / 1.1)
+
+
+def test_variation_scales_missing_sensitivity():
+    cm = CompactMTJ(r_p0=1e3, tmr0=1.0)
+    rs, ts = cm.variation_scales(0.0, 0.25, 0.0)
+    assert rs == pytest.approx(0.8) and ts == pytest.approx(1.0)
+    with pytest.raises(ParameterError, match="dlnRP_dthickness"):
+        cm.variation_scales(d_thickness=1e-11)
+    with pytest.raises(ParameterError, match="d_area_rel"):
+        cm.variation_scales(d_area_rel=-1.0)
+
+
+def test_bad_parameters():
+    with pytest.raises(ParameterError, match="r_p0"):
+        CompactMTJ(r_p0=-1.0, tmr0=1.0)
+    with pytest.raises(ParameterError, match="vh_pos"):
+        CompactMTJ(r_p0=1.0, tmr0=1.0, vh_pos=0.0)
+    with pytest.raises(ParameterError, match="tmr_q"):
+        CompactMTJ(r_p0=1.0, tmr0=1.0, tmr_q=-1.0)
+    with pytest.raises(ParameterError, match="b1"):
+        CompactMTJ(r_p0=1.0, tmr0=1.0, b1=float("nan"))
+    with pytest.raises(NetlistError):
+        CompactMTJ(r_p0=1.0, tmr0=1.0, name="bad name")
+    cm = CompactMTJ(r_p0=1.0, tmr0=1.0)
+    with pytest.raises(ParameterError, match="state"):
+        cm.resistance("X", 0.1, 300.0)
+    with pytest.raises(ParameterError, match="T"):
+        cm.resistance(0, 0.1, -5.0)
+    with pytest.raises(ParameterError, match="r_scale"):
+        cm.resistance(0, 0.1, 300.0, r_scale=0.0)
