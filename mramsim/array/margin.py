@@ -68,7 +68,7 @@ __all__ = [
 
 METHODS = ("auto", "mc", "is", "analytic")
 #: Target number of cell reads per random block (block size = this // cols).
-CELLS_PER_BLOCK = 16384
+CELLS_PER_BLOCK = 65536
 #: Large |u| used to condition the data cell's defect indicator.
 _U_COND = 40.0
 
@@ -303,6 +303,35 @@ def _cond_index(ctx):
     return names.index("cell.defect") if "cell.defect" in names else None
 
 
+def _narrow_context(ctx, col):
+    """A one-column copy of the array when it reproduces column ``col`` exactly.
+
+    The design-point search evaluates one bit; the solver treats the columns
+    of the selected row as independent ladders, so a one-column array gives
+    the same cell (checked here on the nominal margins to 1e-9 relative);
+    otherwise the full array is used. Returns ``(ctx, col)`` to evaluate.
+    """
+    arr = ctx.arr
+    if arr.cols == 1:
+        return ctx, col
+    try:
+        from .sweeps import with_cols
+
+        small = with_cols(arr, 1)
+    except Exception:  # noqa: BLE001 - any failure: fall back to the full array
+        return ctx, col
+    c1 = _with(ctx, arr=small)
+    try:
+        a = _nominal(ctx)
+        b = _nominal(c1)
+    except Exception:  # noqa: BLE001
+        return ctx, col
+    for k in ("m_p", "m_ap"):
+        if not np.isclose(b[k][0, 0], a[k][0, col], rtol=1e-9, atol=0.0):
+            return ctx, col
+    return c1, 0
+
+
 def _g(ctx, U, state, col, fixed):
     """Margin of ``state`` at column ``col`` for a batch of u vectors ``U`` (m, d)."""
     U = np.array(U, float)
@@ -313,7 +342,7 @@ def _g(ctx, U, state, col, fixed):
     return out[f"m_{state}"][:, col]
 
 
-def design_point(ctx, state, col, *, fixed=None, tol=1e-6, max_iter=60, h=1e-4):
+def design_point(ctx, col, *, state, fixed=None, tol=1e-6, max_iter=60, h=1e-4):
     r"""Most probable failure point of a read (HL-RF iteration).
 
     Minimises ``|u|`` subject to ``m(u) = 0`` with the Hasofer-Lind /
@@ -581,7 +610,7 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
                 executor="serial", method: str = "auto", selected_row="worst", solver=None,
                 is_rel_ci: float = 0.1, is_samples: int = 256, is_max_samples: int = 1 << 16,
                 min_mc_failures: int = 50, n_keep: int = 64, n_worst: int = 8, ir_rows: int = 16,
-                chunk_blocks=None, checkpoint_dir=None, progress=False) -> ReadMarginResult:
+                block_size=None, chunk_blocks=None, checkpoint_dir=None, progress=False) -> ReadMarginResult:
     """Read margin and BER of a bit in a 1T-1MTJ array.
 
     Parameters
@@ -622,6 +651,10 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
         Worst reads kept per state [-].
     ir_rows : int
         Rows evaluated for the IR-drop map [-].
+    block_size : int, optional
+        Samples per random block [-]; default ``CELLS_PER_BLOCK // cols``.
+        Part of the result's identity (stored): the same seed and block size
+        give identical results for any chunking and executor.
     chunk_blocks, checkpoint_dir, progress
         Passed to the executor.
 
@@ -670,7 +703,10 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
     ctx = _with(ctx, selected_row=row, s_ref_fixed=_fixed_reference(ctx, row))
     nom = _nominal(ctx)
     nominal = {k: nom[k][0].tolist() for k in ("s_p", "s_ap", "s_ref", "m_p", "m_ap")}
-    block_size = max(1, CELLS_PER_BLOCK // arr.cols)
+    if block_size is None:
+        block_size = max(1, CELLS_PER_BLOCK // arr.cols)
+    elif isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or block_size < 1:
+        raise ParameterError("block_size", block_size, "an integer >= 1")
     t_setup = time.perf_counter() - t0
 
     mc, keep = {}, {}
@@ -695,12 +731,13 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
                                                  ({j_def: -_U_COND}, var.defect_rate)]
     for si, st in enumerate(tail_states):
         col = int(np.argmin(nom[f"m_{st}"][0]))
+        dctx, dcol = _narrow_context(ctx, col)
         p_form = 0.0
         p_is = 0.0
         v_is = 0.0
         details = []
         for wi, (fixed, wt) in enumerate(worlds):
-            u_star, beta = design_point(ctx, st, col, fixed=fixed)
+            u_star, beta = design_point(dctx, dcol, fixed=fixed, state=st)
             pf = float(ndtr(-beta))
             shift = u_star if beta > 0 else np.zeros_like(u_star)  # failing nominal: plain sampling
             p_form += wt * pf

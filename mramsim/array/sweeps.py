@@ -27,26 +27,28 @@ from .read import ReadScheme
 from .variation import AnnealMap, Variation
 
 __all__ = ["SweepResult", "ShmooResult", "sweep_read_margin", "shmoo", "margin_study", "SWEEP_PARAMS",
-           "with_mtj"]
+           "with_mtj", "with_cols"]
 
 #: Sweepable parameters and their units (for labels).
 SWEEP_PARAMS = {"v_read": "V", "temperature": "K", "anneal_temperature": "K", "tmr": "-"}
 
 
-def with_mtj(arr, mtj):
-    """A copy of the array ``arr`` with another compact model ``mtj``."""
+def _rebuild(arr, cols, mtj):
     kw = {}
     for name in ("access", "wires", "v_wl", "ref_cols"):
         if hasattr(arr, name):
             kw[name] = getattr(arr, name)
-    try:
-        return type(arr)(arr.rows, arr.cols, mtj=mtj, **kw)
-    except TypeError:
-        import copy
+    return type(arr)(arr.rows, cols, mtj=mtj, **kw)
 
-        new = copy.copy(arr)
-        new.mtj = mtj
-        return new
+
+def with_mtj(arr, mtj):
+    """A copy of the array ``arr`` with another compact model ``mtj``."""
+    return _rebuild(arr, arr.cols, mtj)
+
+
+def with_cols(arr, cols):
+    """A copy of the array ``arr`` with ``cols`` data columns."""
+    return _rebuild(arr, cols, arr.mtj)
 
 
 def _json_default(o):

@@ -124,7 +124,7 @@ def test_monte_carlo_and_importance_sampling_agree_at_1e_3(arr):
 def test_same_seed_same_result_for_any_chunking(arr):
     var = Variation(ra_sigma=0.05, vth_sigma=0.03)
     read = ReadScheme(v_read=0.15, sa_offset_sigma=0.02)
-    kw = dict(n_samples=5000, seed=3, method="auto", selected_row=5)
+    kw = dict(n_samples=5000, seed=3, method="auto", selected_row=5, block_size=1024)
     a = read_margin(arr, var, read, chunk_blocks=1, **kw)
     b = read_margin(arr, var, read, chunk_blocks=3, **kw)
     c = read_margin(arr, var, read, seed=4, **{k: v for k, v in kw.items() if k != "seed"})
@@ -214,7 +214,7 @@ def test_bad_arguments(arr):
 def test_process_executor_gives_the_serial_result(arr):
     var = Variation(ra_sigma=0.05, vth_sigma=0.03)
     read = ReadScheme(v_read=0.15, sa_offset_sigma=0.02)
-    kw = dict(n_samples=4500, seed=8, method="mc", selected_row=3)
+    kw = dict(n_samples=4500, seed=8, method="mc", selected_row=3, block_size=1024)
     a = read_margin(arr, var, read, **kw)
     b = read_margin(arr, var, read, executor="processes", chunk_blocks=1, **kw)
     assert a.mc["p"]["fails"] == b.mc["p"]["fails"] and a.mc["ap"]["mean"] == b.mc["ap"]["mean"]
