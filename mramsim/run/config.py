@@ -351,6 +351,8 @@ SCHEMA: tuple = (
         (
             Key("n_samples", "n_samples", "int", 100_000, lo=1),
             Key("seed", "seed", "int", 1, lo=0),
+            Key("block_size", "block_size", "int", None, lo=1, hi=10_000_000,
+                doc="rows per random block (default: read_margin's choice); part of the result's identity"),
         ),
     ),
     Section(
@@ -758,10 +760,11 @@ class ReadConfig:
 
 @dataclass(frozen=True)
 class MonteCarloConfig:
-    """Monte Carlo size (rows read; each read covers every column) and seed [-]."""
+    """Monte Carlo size (rows read; each read covers every column), seed and block size [-]."""
 
     n_samples: int = 100_000
     seed: int = 1
+    block_size: int | None = None
 
 
 @dataclass(frozen=True)

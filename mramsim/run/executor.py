@@ -125,6 +125,10 @@ def _check_count(field, value, lo):
 
 
 # -- task identity ------------------------------------------------------------------
+#: Attribute names that record wall-clock measurements, not task state (left out of the task hash).
+_WALL_CLOCK = frozenset({"fit_time", "timings", "elapsed", "wall_time", "runtime"})
+
+
 def _canon(obj, h, path: tuple, depth: int) -> None:
     """Feed a canonical description of ``obj``'s public state into hash ``h``.
 
@@ -133,7 +137,8 @@ def _canon(obj, h, path: tuple, depth: int) -> None:
     objects are described by value: numbers by ``repr``, arrays by dtype,
     shape and bytes, dataclasses by their fields, other objects by their
     public attributes (names starting with ``_`` and ``functools.cached_property``
-    values are caches, not state), functions by module and qualified name.
+    values are caches, not state; :data:`_WALL_CLOCK` names are timings),
+    functions by module and qualified name.
     """
     up = h.update
     if depth > 24 or id(obj) in path:
@@ -208,7 +213,7 @@ def _canon(obj, h, path: tuple, depth: int) -> None:
             up(b"}")
             return
     for name in names:
-        if name.startswith("_") or isinstance(getattr(cls, name, None), functools.cached_property):
+        if name.startswith("_") or name in _WALL_CLOCK or isinstance(getattr(cls, name, None), functools.cached_property):
             continue
         up(f"{name}=".encode())
         _canon(getattr(obj, name, None), h, sub, depth + 1)

@@ -251,6 +251,8 @@ def _fit_summary(cm) -> dict:
         if hasattr(cm, k):
             params[k] = getattr(cm, k)
     out["parameters"] = params
+    for k in [k for k in out if "time" in k and isinstance(out[k], float)]:  # wall-clock, not a result
+        out.pop(k)
     return out
 
 
@@ -371,6 +373,10 @@ def _margin_kwargs(read_margin, cfg: FlowConfig, checkpoint_dir: Path, executor,
     params = inspect.signature(read_margin).parameters
     kw = {"executor": executor}
     extra = {"checkpoint_dir": checkpoint_dir, "progress": progress, "desc": desc}
+    if cfg.montecarlo.block_size is not None:
+        if "block_size" not in params:
+            raise _Unavailable("read_margin(..., block_size=) (montecarlo.block_size is set)")
+        extra["block_size"] = cfg.montecarlo.block_size
     for k, v in extra.items():
         if k in params:
             kw[k] = v
