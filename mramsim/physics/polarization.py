@@ -58,6 +58,7 @@ __all__ = [
     "electrode_polarization",
     "TMR_DEFINITIONS",
     "DERIVATIVE_METHODS",
+    "MAGNITUDE_RANGE",
 ]
 
 TmrDefinition = Literal["resistance", "conductance", "julliere"]
@@ -77,8 +78,13 @@ DERIVATIVE_METHODS = {
 }
 
 
+#: Magnitude guard for resistances / conductances [ohm or S, or ohm m^2]: any
+#: physical value fits, and ratios of two such numbers cannot overflow float64.
+MAGNITUDE_RANGE = (1e-150, 1e150)
+
+
 def _pos(field, value, unit=""):
-    check_positive(field, value, unit)
+    check_range(field, value, *MAGNITUDE_RANGE, unit=unit)
     return np.asarray(value, dtype=float)
 
 
@@ -89,8 +95,9 @@ def tmr_resistance(r_p, r_ap):
     Parameters
     ----------
     r_p, r_ap : array_like
-        Resistance in the parallel and antiparallel state [ohm], > 0
-        (or resistance-area products [ohm m^2]; only the ratio matters).
+        Resistance in the parallel and antiparallel state [ohm], in
+        :data:`MAGNITUDE_RANGE` (or resistance-area products [ohm m^2]; only
+        the ratio matters).
 
     Returns
     -------
@@ -111,7 +118,7 @@ def tmr_conductance(g_p, g_ap):
     Parameters
     ----------
     g_p, g_ap : array_like
-        Conductance in the P and AP state [S], > 0.
+        Conductance in the P and AP state [S], in :data:`MAGNITUDE_RANGE`.
     """
     g_p = _pos("g_p", g_p, "S")
     g_ap = _pos("g_ap", g_ap, "S")
@@ -127,7 +134,7 @@ def tmr_julliere_ratio(g_p, g_ap):
     Parameters
     ----------
     g_p, g_ap : array_like
-        Conductance in the P and AP state [S], > 0.
+        Conductance in the P and AP state [S], in :data:`MAGNITUDE_RANGE`.
     """
     g_p = _pos("g_p", g_p, "S")
     g_ap = _pos("g_ap", g_ap, "S")
@@ -147,13 +154,13 @@ def apparent_tmr(r_p, r_ap, r_series):
     Parameters
     ----------
     r_p, r_ap : array_like
-        Intrinsic junction resistances [ohm], > 0.
+        Intrinsic junction resistances [ohm], in :data:`MAGNITUDE_RANGE`.
     r_series : array_like
         Series resistance (leads, electrodes, contacts) [ohm], >= 0.
     """
     r_p = _pos("r_p", r_p, "ohm")
     r_ap = _pos("r_ap", r_ap, "ohm")
-    check_nonnegative("r_series", r_series, "ohm")
+    check_range("r_series", r_series, 0.0, MAGNITUDE_RANGE[1], unit="ohm")
     r_s = np.asarray(r_series, dtype=float)
     return (r_ap - r_p) / (r_p + r_s)
 
@@ -179,15 +186,21 @@ def _iv_arrays(V, I, axis):
 
 def _didv(V, I, method):
     check_choice("method", method, DERIVATIVE_METHODS)
-    if method == "gradient":
-        if V.size < 3:
-            raise ParameterError("V", V, "at least 3 points for method='gradient'")
-        return np.gradient(I, V, axis=-1, edge_order=2)
-    if V.size < 4:
+    if method == "gradient" and V.size < 3:
+        raise ParameterError("V", V, "at least 3 points for method='gradient'")
+    if method == "spline" and V.size < 4:
         raise ParameterError("V", V, "at least 4 points for method='spline'")
-    from scipy.interpolate import CubicSpline
+    try:
+        with np.errstate(all="ignore"):
+            if method == "gradient":
+                return np.gradient(I, V, axis=-1, edge_order=2)
+            from scipy.interpolate import CubicSpline
 
-    return CubicSpline(V, I, axis=-1, bc_type="not-a-knot")(V, 1)
+            return CubicSpline(V, I, axis=-1, bc_type="not-a-knot")(V, 1)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        # grids whose spacings differ by hundreds of decades overflow the derivative
+        raise ParameterError("V", V, "a bias grid with commensurate spacings "
+                             "(the derivative overflowed)") from None
 
 
 def differential_resistance(V, I, method: DerivativeMethod = "gradient", axis: int = -1):
@@ -223,10 +236,13 @@ def differential_resistance(V, I, method: DerivativeMethod = "gradient", axis: i
         inputs are not a valid sampled curve.
     """
     V, Im = _iv_arrays(V, I, axis)
-    g = _didv(V, Im, method)
-    if np.any(g == 0) or not np.all(np.isfinite(g)):
-        raise ParameterError("I", "dI/dV = 0 somewhere", "an I(V) with nonzero slope (dV/dI finite)")
-    return np.moveaxis(1.0 / g, -1, axis)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        g = _didv(V, Im, method)
+        r = 1.0 / g
+    if not np.all(np.isfinite(r)):
+        raise ParameterError("I", "dI/dV = 0 (or not finite) somewhere",
+                             "an I(V) with nonzero slope (dV/dI finite)")
+    return np.moveaxis(r, -1, axis)
 
 
 def static_resistance(V, I, method: DerivativeMethod = "gradient", axis: int = -1):
@@ -259,12 +275,13 @@ def static_resistance(V, I, method: DerivativeMethod = "gradient", axis: int = -
     if np.any(Im[..., ~zero] == 0):
         raise ParameterError("I", "I = 0 at V != 0", "nonzero current wherever V != 0 (finite V/I)")
     out = np.empty_like(Im)
-    out[..., ~zero] = V[~zero] / Im[..., ~zero]
-    if np.any(zero):
-        g = _didv(V, Im, method)[..., zero]
-        if np.any(g == 0):
-            raise ParameterError("I", "dI/dV = 0 at V = 0", "an I(V) with nonzero zero-bias slope")
-        out[..., zero] = 1.0 / g
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        out[..., ~zero] = V[~zero] / Im[..., ~zero]
+        if np.any(zero):
+            out[..., zero] = 1.0 / _didv(V, Im, method)[..., zero]
+    if not np.all(np.isfinite(out)):
+        raise ParameterError("I", "V/I or the zero-bias dV/dI is not finite",
+                             "nonzero current wherever V != 0 and a nonzero zero-bias slope dI/dV")
     return np.moveaxis(out, -1, axis)
 
 
