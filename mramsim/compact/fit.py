@@ -340,7 +340,8 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
                 return np.full(2 * Vw.size * Tw.size, 1e3)
             return np.concatenate([(lrp - ln_rp_data).ravel(), (lrp + l1t - ln_rap_data).ravel()])
 
-        sol = least_squares(res, xa, bounds=(lo, hi), x_scale="jac", method="trf", max_nfev=max_nfev)
+        sol = least_squares(res, xa, bounds=(lo, hi), x_scale="jac", method="trf", max_nfev=max_nfev,
+                            tr_solver="lsmr")
         return sol, res, kw_of(sol.x)
 
     laws = ["exp", "shang"] if tmr_temperature == "auto" else [tmr_temperature]

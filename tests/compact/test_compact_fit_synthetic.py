@@ -50,7 +50,8 @@ def test_realistic_tsu_esaki_table():
     jul = 2 * P**2 / (1 - P**2)
     tmr = jul[None, :] / (1 + V[:, None] ** 2 / np.where(V[:, None] > 0, 0.45, 0.6) ** 2)
     tab = RVTable(V=V, T=T, r_p=rp, r_ap=rp * (1 + tmr), area=area)
-    cm = fit_compact(tab)
+    # the table has no spin-flip term: fit without the magnon mixing (keeps the test fast)
+    cm = fit_compact(tab, magnon=False)
     rep = cm.fit_report
     assert rep.max_rel_error < 0.02, str(rep)
     assert rep.table_max_rel_error >= rep.max_rel_error
