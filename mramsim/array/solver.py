@@ -123,15 +123,22 @@ class FullSolution:
 
 
 # -- linear ladder reduction ---------------------------------------------------------
-def _unselected_conductance(arr, full_states, T):
-    """(rows, n_cols) conductance of each cell with its transistor off [S]."""
+def _unselected_conductance(arr, full_states, T, v_mtj=None):
+    """(rows, n_cols) conductance of each cell with its transistor off [S].
+
+    The MTJ enters with its static resistance R(V_u)/V_u at its voltage ``v_mtj``
+    (rows, n_cols) [V], or at V = 0 when not given.
+    """
     cm = arr.mtj
-    r0 = np.array([float(np.asarray(cm.resistance(s, 0.0, T))) for s in (0, 1)])
     r_off = 1.0 / float(arr.access.g_off(T))
-    return 1.0 / (r0[full_states] + r_off)
+    if v_mtj is None:
+        r0 = np.array([float(np.asarray(cm.resistance(s, 0.0, T))) for s in (0, 1)])
+        return 1.0 / (r0[full_states] + r_off)
+    return 1.0 / (np.asarray(cm.resistance(full_states, v_mtj, T), float) + r_off)
 
 
-def column_equivalents(arr, selected_row: int, full_states, v_read: float, temperature: float) -> dict:
+def column_equivalents(arr, selected_row: int, full_states, v_read: float, temperature: float,
+                       v_mtj_unselected=None) -> dict:
     r"""Reduce each column's linear network to what the selected cell sees.
 
     Parameters
@@ -146,19 +153,25 @@ def column_equivalents(arr, selected_row: int, full_states, v_read: float, tempe
         BL driver voltage [V].
     temperature : float
         Temperature [K].
+    v_mtj_unselected : ndarray, optional
+        (rows, n_cols) MTJ voltages of the unselected cells [V] at which
+        their static resistance is taken (default 0 V).
 
     Returns
     -------
     dict of ndarray, each (n_cols,)
         ``v_th`` [V], ``r_th`` [ohm], ``v_b0`` [V], ``k_b`` [ohm], ``i_bl0`` [A],
         ``m_bl`` [-] with :math:`v_{bl,s}-v_{sl,s} = V_{th} - R_{th} I`,
-        :math:`v_{sl,s} = V_{b0} + k_b I`, :math:`I_{BL} = I_{BL,0} + m_{bl} I`.
+        :math:`v_{sl,s} = V_{b0} + k_b I`, :math:`I_{BL} = I_{BL,0} + m_{bl} I`;
+        also ``v0``, ``dv`` (n_cols, 2 rows) node voltages at I = 0 and per
+        ampere of cell current (order bl_0, sl_0, bl_1, ...) and ``g_u``
+        (rows, n_cols) the unselected-cell conductances [S].
     """
     from scipy.linalg import solveh_banded
 
     R, C, s = arr.rows, arr.n_cols, selected_row
     gb, gs = 1.0 / arr.wires.r_bl, 1.0 / arr.wires.r_sl
-    gu = _unselected_conductance(arr, full_states, temperature).copy()
+    gu = _unselected_conductance(arr, full_states, temperature, v_mtj_unselected).copy()
     gu[s, :] = 0.0                                   # the selected cell is solved separately
     n = 2 * R
     below = np.ones(R)
@@ -187,6 +200,9 @@ def column_equivalents(arr, selected_row: int, full_states, v_read: float, tempe
         "k_b": dv[:, 2 * s + 1],
         "i_bl0": gb * (v_read - v0[:, 0]),
         "m_bl": -gb * dv[:, 0],
+        "v0": v0,
+        "dv": dv,
+        "g_u": gu,
     }
 
 
@@ -370,7 +386,6 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
     dvt = np.broadcast_to(dvt, (S, nc))
     state = full[selected_row].astype(float)
 
-    eq = column_equivalents(arr, selected_row, full, v_read, T)
     acc = arr.access
     beta, lam, goff = float(acc.beta(T)), acc.LAMBDA, float(acc.g_off(T))
     vto = float(acc.vto(T))
@@ -423,16 +438,37 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
             f"read_currents: {bad} of {err.size} cells not converged after max_iter={max_iter} Newton "
             f"iterations (largest update {worst:.3g} V > tol={tol_:g} V; v_read={v_read} V, T={T} K)")
 
-    # nominal solution per column (r_scale = tmr_scale = 1, no shift) and its sensitivities
-    vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
-    a_c = v_wl - eq["v_b0"] - vto
-    lo_c, hi_c = np.minimum(0.0, vth_c), np.maximum(0.0, vth_c)
-    one = np.ones(nc)
-    x0 = 0.5 * vth_c
-    xn, _, _ = newton(x0, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c)
+    # nominal solution per column (r_scale = tmr_scale = 1, no shift). The unselected cells'
+    # MTJs are linearised at their own voltage in that nominal read (static R(V_u)), found by
+    # fixed-point passes of ladder reduction + nominal solve (V_u ~ V G_OFF R_MTJ, so usually
+    # two or three passes; the sample's own current changes V_u only to second order).
     cm = arr.mtj
+    one = np.ones(nc)
     exact_n = lambda x: np.asarray(cm.current(full[selected_row], x, T), float)  # noqa: E731
-    xn, _, _ = newton(xn, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c, exact=exact_n)
+    r_off = 1.0 / goff
+    v_un = None
+    xn = None
+    for _pass in range(30):
+        eq = column_equivalents(arr, selected_row, full, v_read, T, v_un)
+        vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
+        a_c = v_wl - eq["v_b0"] - vto
+        lo_c, hi_c = np.minimum(0.0, vth_c), np.maximum(0.0, vth_c)
+        x0 = 0.5 * vth_c if xn is None else np.minimum(np.maximum(xn, lo_c), hi_c)
+        xn, _, _ = newton(x0, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c)
+        xn, i_nom, _ = newton(xn, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c, exact=exact_n)
+        v_nodes = eq["v0"] + i_nom[:, None] * eq["dv"]
+        v_cell = (v_nodes[:, 0::2] - v_nodes[:, 1::2]).T             # (rows, n_cols)
+        g_u = eq["g_u"].copy()
+        g_u[selected_row] = 1.0 / (1.0 + r_off)                        # (not used: selected row)
+        r_m = 1.0 / g_u - r_off                                        # MTJ static R used in this pass
+        v_new = v_cell * r_m / (r_m + r_off)
+        change = np.max(np.abs(v_new - (0.0 if v_un is None else v_un)))
+        v_un = v_new
+        if change < tol:
+            break
+    else:
+        raise ConvergenceError(f"read_currents: unselected-cell operating point not converged "
+                               f"(last change {change:.3g} V > tol={tol:g} V)")
     i_n, g_n = _mtj_spline_iv(sp, xn, one, state)
     gp_n, _, tm_n, _ = sp.eval(xn)
     vds_n = vth_c - rth_c * i_n - xn
