@@ -36,7 +36,7 @@ def main():
     args = ap.parse_args()
 
     arr = ms.Array1T1MTJ(rows=args.rows, cols=args.cols)
-    var = Variation(ra_sigma=0.04, ra_die_sigma=0.02, tmr_sigma=0.04, vth_sigma=0.02, cd_sigma=1.0e-9)
+    var = Variation(ra_sigma=0.03, ra_die_sigma=0.015, tmr_sigma=0.03, vth_sigma=0.015, cd_sigma=0.75e-9)
     row = args.rows - 1
     print(f"array {args.rows} x {args.cols}, V_read = 0.15 V, row read = {row} (far end, worst IR drop)")
     print(f"variation: {var.to_dict()}")

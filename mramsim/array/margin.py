@@ -53,7 +53,7 @@ from scipy.stats import binom as _binom
 
 from .._validation import check_range
 from ..errors import ConvergenceError, MramsimError, ParameterError
-from .read import ReadScheme, reference_cells, split_u, u_layout
+from .read import ReadScheme, split_u, u_layout
 from .variation import Variation, cell_scales
 
 __all__ = [
@@ -68,7 +68,7 @@ __all__ = [
 
 METHODS = ("auto", "mc", "is", "analytic")
 #: Target number of cell reads per random block (block size = this // cols).
-CELLS_PER_BLOCK = 65536
+CELLS_PER_BLOCK = 262144
 #: Large |u| used to condition the data cell's defect indicator.
 _U_COND = 40.0
 
@@ -303,7 +303,7 @@ def _cond_index(ctx):
     return names.index("cell.defect") if "cell.defect" in names else None
 
 
-def _narrow_context(ctx, col):
+def _narrow_context(ctx, col, nom=None):
     """A one-column copy of the array when it reproduces column ``col`` exactly.
 
     The design-point search evaluates one bit; the solver treats the columns
@@ -322,7 +322,7 @@ def _narrow_context(ctx, col):
         return ctx, col
     c1 = _with(ctx, arr=small)
     try:
-        a = _nominal(ctx)
+        a = _nominal(ctx) if nom is None else nom
         b = _nominal(c1)
     except Exception:  # noqa: BLE001
         return ctx, col
@@ -352,10 +352,10 @@ def design_point(ctx, col, *, state, fixed=None, tol=1e-6, max_iter=60, h=1e-4):
     Parameters
     ----------
     ctx : ReadContext
-    state : {'p', 'ap'}
-        Which read fails.
     col : int
         Column of the bit [-].
+    state : {'p', 'ap'}
+        Which read fails.
     fixed : dict, optional
         ``{u column: value}`` held fixed (conditioning).
     tol : float
@@ -721,6 +721,8 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
         tail_states = ["p", "ap"]
     elif method == "auto" and mc:
         tail_states = [st for st in ("p", "ap") if mc[st]["fails"] < min_mc_failures]
+    elif method == "auto":  # no Monte Carlo samples asked for: tails for both states
+        tail_states = ["p", "ap"]
     else:
         tail_states = []
 
@@ -731,7 +733,7 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
                                                  ({j_def: -_U_COND}, var.defect_rate)]
     for si, st in enumerate(tail_states):
         col = int(np.argmin(nom[f"m_{st}"][0]))
-        dctx, dcol = _narrow_context(ctx, col)
+        dctx, dcol = _narrow_context(ctx, col, nom)
         p_form = 0.0
         p_is = 0.0
         v_is = 0.0

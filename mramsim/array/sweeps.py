@@ -14,15 +14,14 @@ r"""Sweeps of read margin / BER and the read-margin study that writes JSON and f
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..errors import MramsimError, ParameterError, UnknownNameError
+from ..errors import ParameterError, UnknownNameError
 from .disturb import DisturbModel
-from .margin import ReadMarginResult, _default_solver, read_margin
+from .margin import _default_solver, read_margin
 from .read import ReadScheme
 from .variation import AnnealMap, Variation
 

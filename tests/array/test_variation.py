@@ -127,3 +127,21 @@ def test_bad_anneal_map():
         AnnealMap(650.0, 700.0)
     with pytest.raises(ParameterError, match="t_edge"):
         AnnealMap(650.0, 2000.0, response=RESP)
+
+
+def test_anneal_map_interpolates_the_device_physics():
+    """The grid is the annealing physics (MTJDevice) relative to the reference anneal."""
+    import mramsim as ms
+    from mramsim.array.variation import anneal_response
+
+    stack = ms.Stack.preset("cofeb_mgo")
+    m = AnnealMap(t_center=623.15, t_edge=723.15, stack=stack, t_reference=673.15, grid_points=11)
+    temps, rs, ts = m.grid
+    rp_ref, tmr_ref = anneal_response(stack, [673.15], time=m.time, cap=m.cap, V=m.v_eval, T=m.t_eval)
+    rp, tmr = anneal_response(stack, temps, time=m.time, cap=m.cap, V=m.v_eval, T=m.t_eval)
+    np.testing.assert_allclose(rs, rp / rp_ref, rtol=1e-12)
+    np.testing.assert_allclose(ts, tmr / tmr_ref, rtol=1e-12)
+    assert m.scales_at(673.15)[1] == pytest.approx(1.0, rel=1e-12)  # 673.15 K is a grid node
+    # between nodes the linear interpolation stays close to the physics (10 K grid)
+    rp_mid, tmr_mid = anneal_response(stack, [648.15], time=m.time, cap=m.cap, V=m.v_eval, T=m.t_eval)
+    assert m.scales_at(648.15)[1] == pytest.approx(tmr_mid[0] / tmr_ref[0], rel=0.05)
