@@ -60,8 +60,8 @@ def check_range(
     if hi < math.inf:
         ok &= (arr < hi) if hi_open else (arr <= hi)
     if not np.all(ok):
-        left = "(" if lo_open else "["
-        right = ")" if hi_open else "]"
+        left = "(" if lo_open or lo == -math.inf else "["
+        right = ")" if hi_open or hi == math.inf else "]"
         u = f" {unit}" if unit else ""
         lo_s = "-inf" if lo == -math.inf else f"{lo:g}"
         hi_s = "inf" if hi == math.inf else f"{hi:g}"

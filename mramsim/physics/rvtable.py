@@ -54,18 +54,29 @@ class RVTable:
     provenance: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        V = np.asarray(self.V, dtype=float).ravel()
-        T = np.asarray(self.T, dtype=float).ravel()
+        def _floats(name, value, allowed):
+            try:
+                return np.asarray(value, dtype=float)
+            except (TypeError, ValueError):
+                raise ParameterError(f"RVTable.{name}", value, allowed) from None
+
+        V = _floats("V", self.V, "a strictly increasing 1-D array of bias [V]").ravel()
+        T = _floats("T", self.T, "a strictly increasing 1-D array of temperatures > 0 K").ravel()
+        if V.size < 1 or not np.all(np.isfinite(V)) or (V.size > 1 and np.any(np.diff(V) <= 0)):
+            raise ParameterError("RVTable.V", V, "a strictly increasing 1-D array of finite bias [V]")
+        if T.size < 1 or not np.all(np.isfinite(T)) or np.any(T <= 0) or (T.size > 1 and np.any(np.diff(T) <= 0)):
+            raise ParameterError("RVTable.T", T, "a strictly increasing 1-D array of finite temperatures > 0 K")
         shape = (V.size, T.size)
-        r_p = np.asarray(self.r_p, dtype=float).reshape(shape)
-        r_ap = np.asarray(self.r_ap, dtype=float).reshape(shape)
-        if V.size < 1 or (V.size > 1 and np.any(np.diff(V) <= 0)):
-            raise ParameterError("RVTable.V", V, "a strictly increasing 1-D array of bias [V]")
-        if T.size < 1 or np.any(T <= 0) or (T.size > 1 and np.any(np.diff(T) <= 0)):
-            raise ParameterError("RVTable.T", T, "a strictly increasing 1-D array of temperatures > 0 K")
-        for name, arr in (("r_p", r_p), ("r_ap", r_ap)):
+        arrays = {}
+        for name in ("r_p", "r_ap"):
+            arr = _floats(name, getattr(self, name), f"an array of shape {shape} (len(V), len(T)) [ohm]")
+            if arr.size != V.size * T.size:
+                raise ParameterError(f"RVTable.{name}", arr.shape, f"shape {shape} (len(V), len(T))")
+            arr = arr.reshape(shape)
             if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
                 raise ParameterError(f"RVTable.{name}", arr, "finite resistances > 0 ohm")
+            arrays[name] = arr
+        r_p, r_ap = arrays["r_p"], arrays["r_ap"]
         for name, val in (("V", V), ("T", T), ("r_p", r_p), ("r_ap", r_ap)):
             val.setflags(write=False)
             object.__setattr__(self, name, val)

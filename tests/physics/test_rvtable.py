@@ -102,8 +102,6 @@ def test_validation(changes, field):
     assert info.value.field == field
 
 
-@pytest.mark.xfail(strict=True, reason="rvtable.py (lead's file): a wrongly shaped or non-numeric r_p, "
-                   "or a NaN in V, is not a MramsimError yet; exact fix in helper-3 report")
 @pytest.mark.parametrize(
     "changes",
     [dict(r_p=np.ones((2, 2))), dict(r_ap="abc"), dict(V=[0.0, np.nan, 0.2])],
