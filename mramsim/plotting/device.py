@@ -84,6 +84,10 @@ def plot_thickness(stack, anneal=None, ax=None, thickness=None, T=T_NOM):
     ax.plot(d * 1e9, 100 * np.array(tmr), "C0-o", ms=3, label="TMR")
     ax.set_xlabel("barrier thickness [nm]")
     ax.set_ylabel("TMR [%] (junction, V = 0)", color="C0")
+    ax.ticklabel_format(axis="y", useOffset=False)
+    lo, hi = 100 * min(tmr), 100 * max(tmr)
+    if hi - lo < 0.02 * max(abs(hi), 1e-9):  # flat (no coherence): show it as flat
+        ax.set_ylim(0.9 * lo, 1.1 * hi + 1e-9)
     ax2 = ax.twinx()
     ax2.semilogy(d * 1e9, ra, "C3-s", ms=3)
     ax2.set_ylabel("RA [ohm um^2]", color="C3")
