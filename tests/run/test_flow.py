@@ -118,7 +118,7 @@ def test_flow_writes_every_stage_and_a_consistent_report(tmp_path, ngspice):
 
 def test_processes_and_dask_give_identical_results(tmp_path):
     distributed = pytest.importorskip("distributed")
-    cfg = _config(tmp_path, n_samples=3072)
+    cfg = _config(tmp_path, n_samples=1536, sweep="[0.15]")
     a = run_flow(cfg, tmp_path / "proc", executor="processes")
     # reuse the deterministic physics and fit (their caches are keyed by their inputs): only the executor differs
     import shutil
@@ -131,7 +131,7 @@ def test_processes_and_dask_give_identical_results(tmp_path):
         b = run_flow(cfg, tmp_path / "dask", executor=client)
     assert a.complete and b.complete
     na, nb = _numbers(a.results), _numbers(b.results)
-    assert na["margin"]["n_samples"] == 3072
+    assert na["margin"]["n_samples"] == 1536
     assert na == nb  # bit-identical numbers, not approximately equal
     assert a.results["provenance"]["executor"] != b.results["provenance"]["executor"]
 
