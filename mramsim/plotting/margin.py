@@ -14,6 +14,17 @@ __all__ = ["plot_signal_histograms", "plot_margin_histograms", "plot_ir_map", "p
            "plot_sweep", "plot_shmoo"]
 
 
+def _pos(a):
+    a = np.asarray(a, float)
+    return np.where(a > 0, a, np.nan)
+
+
+def _set_log(ax, *arrays):
+    """Log y scale when any value is positive (zero-failure points are upper bounds only)."""
+    if any(np.any(np.asarray(a, float) > 0) for a in arrays):
+        ax.set_yscale("log")
+
+
 def _unit(res):
     cur = res.inputs["read"]["sensing"] == "current"
     return (1e6, "uA") if cur else (1e3, "mV")
@@ -88,9 +99,10 @@ def plot_read_margin(res, axes=None):
     x = np.arange(len(labels))
     vals = np.asarray(vals, float)
     yerr = np.array([vals - np.asarray(lo), np.asarray(hi) - vals])
-    ax.errorbar(x, np.where(vals > 0, vals, np.nan), yerr=yerr, fmt="o", capsize=4)
+    ax.errorbar(x, _pos(vals), yerr=yerr, fmt="o", capsize=4)
+    ax.plot(x, _pos(hi), "v", color="C3")
     ax.set_xticks(x, labels)
-    ax.set_yscale("log")
+    _set_log(ax, vals, hi)
     ax.set_ylabel("BER (tail states)" if res.importance else "BER")
     ax.set_title(f"BER = {res.ber:.3g} [{res.ber_ci[0]:.2g}, {res.ber_ci[1]:.2g}] ({res.method})")
     return axes
@@ -106,10 +118,15 @@ def plot_sweep(sw, ax=None, what="ber"):
     xs = x * xlabel[1] + xlabel[2]
     if what == "ber":
         y = np.asarray(sw.ber, float)
-        ax.fill_between(xs, np.asarray(sw.ber_lo, float), np.asarray(sw.ber_hi, float), alpha=0.3)
-        ax.plot(xs, np.where(y > 0, y, np.nan), "o-")
-        ax.set_yscale("log")
+        hi = np.asarray(sw.ber_hi, float)
+        ax.fill_between(xs, _pos(sw.ber_lo), _pos(hi), alpha=0.3, label="95 % CI")
+        ax.plot(xs, _pos(y), "o-", label="BER")
+        zero = y <= 0
+        if np.any(zero):
+            ax.plot(xs[zero], hi[zero], "v", color="C3", label="upper bound (no failures)")
+        _set_log(ax, y, hi)
         ax.set_ylabel("bit error rate")
+        ax.legend()
     else:
         ax.plot(xs, sw.margin_sigma, "o-")
         ax.set_ylabel("margin mean/std [sigma]")
@@ -122,10 +139,7 @@ def plot_shmoo(sh, ax=None):
     ax = get_ax(ax)
     v = np.asarray(sh.v_read, float)
 
-    def pos(a):
-        a = np.asarray(a, float)
-        return np.where(a > 0, a, np.nan)
-
+    pos = _pos
     ax.plot(v, pos(sh.ber_read), "o-", label="misread")
     ax.fill_between(v, pos(sh.ber_read_lo), pos(sh.ber_read_hi), alpha=0.25)
     ax.plot(v, pos(sh.p_disturb), "s-", label="read disturb")
@@ -133,7 +147,7 @@ def plot_shmoo(sh, ax=None):
     ax.axhline(sh.target, color="r", lw=0.8, label="target")
     if sh.window:
         ax.axvspan(sh.window[0], sh.window[1], color="g", alpha=0.12, label="read window")
-    ax.set_yscale("log")
+    _set_log(ax, sh.ber_read_hi, sh.p_disturb)
     ax.set_xlabel("V_read [V]")
     ax.set_ylabel("probability per read")
     ax.legend()

@@ -62,7 +62,8 @@ def test_shmoo_has_a_window_between_misread_and_disturb(arr):
 def test_margin_study_writes_json_and_figures(arr, tmp_path):
     pytest.importorskip("matplotlib")
     out = margin_study(arr, VAR, READ, out_dir=tmp_path / "m", n_samples=200, seed=4, v_read=[0.1, 0.15],
-                       temperature=[300.15, 398.15], disturb=DisturbModel(ic0=45e-6), selected_row=15)
+                       temperature=[300.15, 398.15], disturb=DisturbModel(ic0=45e-6), selected_row=15,
+                       method="mc")
     files = out["files"]
     for key in ("read_margin", "summary", "sweep_v_read", "sweep_temperature", "shmoo", "read_margin_png",
                 "shmoo_png", "ir_drop_png", "v_read_png"):
