@@ -62,7 +62,7 @@ def plot(rows, path):
     from mramsim.plotting._mpl import pyplot
 
     plt = pyplot()
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     for k, cap in enumerate(sorted({r["cap"] for r in rows})):
         rs = [r for r in rows if r["cap"] == cap]
         x = [r["anneal_C"] for r in rs]

@@ -76,7 +76,7 @@ def main(argv=None):
     from mramsim.plotting._mpl import pyplot
 
     plt = pyplot()
-    fig, axs = plt.subplots(1, 3, figsize=(14, 4))
+    fig, axs = plt.subplots(1, 3, figsize=(16, 4.4), layout="constrained")
     ext = [-150, 150, -150, 150]
     im = axs[0].imshow(t_map - T0_CELSIUS, extent=ext, origin="lower", cmap="inferno")
     fig.colorbar(im, ax=axs[0], label="anneal temperature [C]")
