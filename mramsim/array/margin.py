@@ -213,8 +213,13 @@ def _with(ctx, **kw):
     return ReadContext(**d)
 
 
-def _fixed_reference(ctx: ReadContext, row):
-    """Fixed reference signal (user value or the nominal resistance/voltage midpoint)."""
+def _fixed_reference(ctx: ReadContext):
+    """Fixed reference signal (user value or the nominal resistance/voltage midpoint).
+
+    The default is set once for the whole array, at its middle row (a fixed
+    reference is trimmed for the array, not per row), so the IR drop moves
+    the cells against it.
+    """
     read = ctx.read
     if read.reference != "fixed":
         return None
@@ -222,10 +227,10 @@ def _fixed_reference(ctx: ReadContext, row):
         return read.v_read / read.r_ref
     if read.sensing == "voltage" and read.v_ref is not None:
         return float(read.v_ref)
-    # nominal array: no variation, at the row being read, averaged over columns
+    # nominal array: no variation, at the middle row, averaged over columns
     nom_ctx = _with(ctx, var=Variation(), read=read.replace(reference="current-midpoint", n_ref_pairs=1,
                                                              sa_offset_sigma=0.0),
-                    selected_row=int(row))
+                    selected_row=int(ctx.arr.rows // 2))
     nom = _nominal(nom_ctx)
     if read.sensing == "current":
         r_path_p = read.v_read / nom["s_p"].mean()
@@ -682,11 +687,12 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
     t0 = time.perf_counter()
 
     ctx = ReadContext(arr=arr, var=var, read=read, selected_row=0, solver=solver)
+    ctx = _with(ctx, s_ref_fixed=_fixed_reference(ctx))
     # IR-drop map (nominal, reference included) and the row to read
     rows = np.unique(np.linspace(0, arr.rows - 1, min(ir_rows, arr.rows)).round().astype(int))
     ir = {"rows": rows.tolist(), "m_p_min": [], "m_ap_min": [], "s_p_mean": [], "s_ap_mean": []}
     for r in rows:
-        c = _with(ctx, selected_row=int(r), s_ref_fixed=_fixed_reference(ctx, r))
+        c = _with(ctx, selected_row=int(r))
         nom = _nominal(c)
         ir["m_p_min"].append(float(nom["m_p"].min()))
         ir["m_ap_min"].append(float(nom["m_ap"].min()))
@@ -700,7 +706,7 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
                 or not 0 <= selected_row < arr.rows:
             raise ParameterError("selected_row", selected_row, f"'worst' or an integer in [0, {arr.rows - 1}]")
         row = int(selected_row)
-    ctx = _with(ctx, selected_row=row, s_ref_fixed=_fixed_reference(ctx, row))
+    ctx = _with(ctx, selected_row=row)
     nom = _nominal(ctx)
     nominal = {k: nom[k][0].tolist() for k in ("s_p", "s_ap", "s_ref", "m_p", "m_ap")}
     if block_size is None:

@@ -14,7 +14,8 @@ The reference signal ``s_ref`` is
   (``s_ref = v_read / r_ref``) for current sensing, or a fixed voltage
   ``v_ref`` for voltage sensing; by default the *resistance midpoint*
   ``r_ref = (R_path,P + R_path,AP)/2`` of the nominal read-path resistances
-  ``R_path = v_read / I`` (resp. the midpoint of the nominal ``V_mtj``);
+  ``R_path = v_read / I`` (resp. the midpoint of the nominal ``V_mtj``),
+  set once at the array's middle row;
 * ``"current-midpoint"``: one P and one AP reference cell of the same die in
   parallel, mirrored with a 1/2 ratio: ``s_ref = (s_P,ref + s_AP,ref)/2``
   (Tehrani et al., Proc. IEEE 91, 703 (2003); Kim et al., IEEE TCAS-I 59,

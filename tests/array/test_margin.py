@@ -219,3 +219,36 @@ def test_process_executor_gives_the_serial_result(arr):
     b = read_margin(arr, var, read, executor="processes", chunk_blocks=1, **kw)
     assert a.mc["p"]["fails"] == b.mc["p"]["fails"] and a.mc["ap"]["mean"] == b.mc["ap"]["mean"]
     assert a.ber == b.ber
+
+
+def test_voltage_sensing_margins_are_junction_voltage_differences(arr):
+    read = ReadScheme(v_read=0.15, sensing="voltage")
+    res = read_margin(arr, Variation(), read, n_samples=16, seed=0, method="mc", selected_row=4)
+    kw = dict(selected_row=4, v_read=0.15, temperature=read.temperature)
+    vp = read_currents(arr, states=np.zeros(arr.cols, int), **kw).v_mtj[0]
+    vap = read_currents(arr, states=np.ones(arr.cols, int), **kw).v_mtj[0]
+    ref = 0.5 * (vp + vap)
+    np.testing.assert_allclose(res.nominal["m_p"], ref - vp, rtol=1e-12)  # AP gives the larger voltage
+    np.testing.assert_allclose(res.nominal["m_ap"], vap - ref, rtol=1e-12)
+    assert np.all(np.asarray(res.nominal["m_p"]) > 0)
+
+
+def test_averaged_reference_noise_falls_as_one_over_sqrt_n(arr):
+    """s_ref = mean of N independent pair midpoints: std(s_ref) ~ 1/sqrt(N).
+    2048 kept values per run: the std ratio has ~3 % sampling error; 10 % tolerance."""
+    var = Variation(ra_sigma=0.05)
+    stds = []
+    for n in (1, 4):
+        read = ReadScheme(v_read=0.15, reference="averaged", n_ref_pairs=n)
+        res = read_margin(arr, var, read, n_samples=256, seed=6, method="mc", selected_row=0, n_keep=256)
+        assert res.samples["s_ref"].size == 256 * arr.cols
+        stds.append(np.std(res.samples["s_ref"]))
+    assert stds[0] / stds[1] == pytest.approx(2.0, rel=0.1)
+
+
+def test_fixed_reference_is_set_once_so_ir_drop_moves_cells_against_it(arr):
+    res = read_margin(arr, Variation(), ReadScheme(v_read=0.15, reference="fixed"), n_samples=4, seed=0,
+                      method="mc", ir_rows=8)
+    mp, map_ = np.asarray(res.ir_map["m_p_min"]), np.asarray(res.ir_map["m_ap_min"])
+    assert np.all(np.diff(mp) < 0) and np.all(np.diff(map_) > 0)  # far rows: less current for both
+    assert res.inputs["s_ref_fixed"] > 0
