@@ -1,16 +1,18 @@
 r"""Fit a :class:`CompactMTJ` to an :class:`RVTable` with :mod:`scipy.optimize`.
 
-Three stages, all on logarithmic residuals (so the error measure is the
-relative error of R, equally weighted in P and AP):
+Two stages, on logarithmic residuals (so the error measure is the relative
+error of R, equally weighted in P and AP):
 
-1. ln R_P: the model is *linear* in its coefficients
+1. start values: ln R_P is *linear* in the elastic coefficients
    (:math:`\ln R_{P0}, b_1..b_4, c_1, c_2, c_{12}` for fixed :math:`v_c`),
-   solved by linear least squares (:func:`numpy.linalg.lstsq`).
-2. TMR: :math:`\ln(1 + \mathrm{TMR})` by :func:`scipy.optimize.least_squares`
-   (trust-region reflective, bounds keep :math:`V_h > 0`, :math:`q \ge 0`,
-   :math:`0 \le \alpha T^{1.5} < 1`), with R_P taken from the table.
-3. Joint refinement of all parameters on :math:`\ln R_P` and
-   :math:`\ln R_{AP}` together.
+   solved by linear least squares (:func:`numpy.linalg.lstsq`); TMR_0, V_h
+   and the TMR temperature slope from the data near V = 0 and T_nom;
+2. all parameters jointly by :func:`scipy.optimize.least_squares`
+   (trust-region reflective with the LSMR sub-solver; bounds keep
+   :math:`V_h > 0`, :math:`q, q_m \ge 0`, :math:`0 \le \alpha T^{1.5} < 1`)
+   on :math:`[\ln R_P^{model} - \ln R_P, \ln R_{AP}^{model} - \ln R_{AP}]`,
+   for each TMR temperature law ('exp', 'shang'); the law with the smaller
+   max error is kept.
 
 Only points inside the fitting window (|V| <= ``v_window``, ``t_window``)
 enter the fit; :class:`FitReport` gives the max and RMS relative error both
