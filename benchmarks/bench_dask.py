@@ -14,7 +14,7 @@ equation by Newton iteration for each).
 
 Usage::
 
-    python benchmarks/bench_dask.py [--samples 4096] [--cols 128]
+    python benchmarks/bench_dask.py [--samples 32768] [--cols 128]
 
 Numbers depend on the machine; on a 2-core machine the ideal speed-up is 2.
 """
@@ -81,14 +81,14 @@ def _workload(samples, cols):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description="Dask LocalCluster scaling, 1 vs 2 workers")
-    p.add_argument("--samples", type=int, default=4096)
+    p.add_argument("--samples", type=int, default=32768)
     p.add_argument("--cols", type=int, default=128)
     a = p.parse_args(argv)
     from distributed import Client, LocalCluster
 
     what, run = _workload(a.samples, a.cols)
     print(f"workload: {what}")
-    print(f"cores: {os.cpu_count()}")
+    print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f} (other processes share the cores)")
     run("serial")  # warm-up (imports, caches)
     t = time.perf_counter()
     ref = run("serial")
@@ -108,6 +108,7 @@ def main(argv=None):
                 raise SystemExit("results differ between executors")
     print(f"speed-up 2 vs 1 worker: {times[1] / times[2]:.2f}x  (ideal 2.00x on 2 free cores)")
     print(f"dask 2 workers vs serial: {t_serial / times[2]:.2f}x")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
