@@ -484,33 +484,39 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
     i_cell = np.empty((S, nc))
     v_mtj = np.empty((S, nc))
     iters = 0
-    rows_per_chunk = max(1, _CHUNK // nc)
     # phase A stops once the update is below tol_a: quadratic convergence puts the spline-model
     # root within ~(tol_a)^2 / V, far below tol; phase B then checks the exact model against tol.
     tol_a = max(tol, 1e-7) if polish else tol
-    # P and AP columns are solved as two groups: the P cells need no TMR term
-    groups = []
+    # P and AP columns are solved as two groups: the P cells need no TMR term. Each group's
+    # sample arrays are gathered once (contiguous), then walked in cache-sized chunks.
     for want in (0.0, 1.0):
         cols_g = np.flatnonzero(state == want)
-        if cols_g.size:
-            tiled = {k: np.tile(v[cols_g], rows_per_chunk) for k, v in
-                     (("vth", vth_c), ("rth", rth_c), ("kb", kb_c), ("a", a_c), ("lo", lo_c), ("hi", hi_c),
-                      ("xn", xn), ("drs", dx_drs), ("dsts", dx_dsts), ("dvt", dx_dvt))}
-            groups.append((cols_g, want == 1.0, tiled))
-    for r0 in range(0, S, rows_per_chunk):
-        sl = slice(r0, min(S, r0 + rows_per_chunk))
-        m = sl.stop - sl.start
-        for cols_g, is_ap, tiled in groups:
-            ng = cols_g.size
+        if not cols_g.size:
+            continue
+        is_ap = want == 1.0
+        ng = cols_g.size
+        rows_per_chunk = max(1, _CHUNK // ng)
+        tiled = {k: np.tile(v[cols_g], rows_per_chunk) for k, v in
+                 (("vth", vth_c), ("rth", rth_c), ("kb", kb_c), ("a", a_c), ("lo", lo_c), ("hi", hi_c),
+                  ("xn", xn), ("drs", dx_drs), ("dsts", dx_dsts), ("dvt", dx_dvt))}
+        rs_g = np.ascontiguousarray(rs[:, cols_g])
+        ts_g = np.ascontiguousarray(ts[:, cols_g])
+        dvt_g = np.ascontiguousarray(dvt[:, cols_g])
+        i_g = np.empty((S, ng))
+        x_g = np.empty((S, ng))
+        for r0 in range(0, S, rows_per_chunk):
+            sl = slice(r0, min(S, r0 + rows_per_chunk))
+            m = sl.stop - sl.start
             tb = {k: v[: m * ng] for k, v in tiled.items()}
-            rs2 = rs[sl][:, cols_g]
-            ts2 = ts[sl][:, cols_g]
-            rs_b = rs2.ravel()
-            sts_b = ts2.ravel() if is_ap else None
-            dvt_b = dvt[sl][:, cols_g].ravel()
+            rs2, ts2 = rs_g[sl], ts_g[sl]
+            rs_b = rs2.reshape(-1)
+            sts_b = ts2.reshape(-1) if is_ap else None
+            dvt_b = dvt_g[sl].reshape(-1)
             vth_b, rth_b, kb_b, lo_b, hi_b = tb["vth"], tb["rth"], tb["kb"], tb["lo"], tb["hi"]
             a_b = tb["a"] - dvt_b
-            x = tb["xn"] + tb["drs"] * (rs_b - 1.0) + tb["dvt"] * dvt_b
+            x = tb["drs"] * (rs_b - 1.0)
+            x += tb["xn"]
+            x += tb["dvt"] * dvt_b
             if is_ap:
                 x += tb["dsts"] * (sts_b - 1.0)
             np.maximum(x, lo_b, out=x)
@@ -526,8 +532,10 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
 
                 x, i1, nb = newton(x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b, exact=exact)
             iters = max(iters, na + nb)
-            i_cell[sl, cols_g] = i1.reshape(m, ng)
-            v_mtj[sl, cols_g] = x.reshape(m, ng)
+            i_g[sl] = i1.reshape(m, ng)
+            x_g[sl] = x.reshape(m, ng)
+        i_cell[:, cols_g] = i_g
+        v_mtj[:, cols_g] = x_g
     i_bl = eq["i_bl0"][None, :] + eq["m_bl"][None, :] * i_cell
     ref = i_cell[:, C:] if arr.n_ref else None
     return ReadSolution(i_cell=i_cell[:, :C], i_bl=i_bl[:, :C], v_mtj=v_mtj[:, :C], iterations=iters, i_ref=ref)
