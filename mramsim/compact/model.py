@@ -180,7 +180,7 @@ class CompactMTJ:
     q_mag: float = 0.0
     v_mag: float = 0.1
     n_mag: float = 1.0
-    v_c: float = 1.5
+    v_c: float = 1.0
     v_w: float = 0.02
     t_nom: float = T_NOM
     name: str = "mtj"
@@ -324,6 +324,18 @@ class CompactMTJ:
         fe = self._F(eps)[0]
         return self.q_mag * (fz - fe), self.q_mag * dfz * x / (z * self.v_mag)
 
+    def _eval(self, V, T):
+        """(R_P, TMR) in one pass (validated inputs)."""
+        V, T = self._prep(V, T)
+        dT = T - self.t_nom
+        rp = np.exp(self._ln_rp(V, dT))
+        tmr_el = self._tmr_el(V, T, dT)
+        if self.q_mag == 0.0:
+            return rp, tmr_el
+        one = 1.0 + tmr_el
+        q = self._q(V, T)[0]
+        return rp * one / (one + q), (one + q) / (1.0 + q * one) - 1.0
+
     def resistance(self, state, V, T, *, r_scale=1.0, tmr_scale=1.0):
         """Static resistance V/I [ohm].
 
@@ -343,10 +355,11 @@ class CompactMTJ:
         s = parse_state(state)
         check_positive("r_scale", r_scale)
         check_nonnegative("tmr_scale", tmr_scale)
-        factor = 1.0 + s * np.asarray(tmr_scale, float) * self.tmr(V, T)
+        rp, tmr = self._eval(V, T)
+        factor = 1.0 + s * np.asarray(tmr_scale, float) * tmr
         if np.any(factor <= 0):
             raise ParameterError("tmr_scale", tmr_scale, "small enough that 1 + tmr_scale*TMR > 0 (TMR < 0 here)")
-        return self.r_parallel(V, T) * np.asarray(r_scale, float) * factor
+        return rp * np.asarray(r_scale, float) * factor
 
     def current(self, state, V, T, **scales):
         """Current I = V/R [A] (positive from ``te`` to ``be`` for V > 0).

@@ -23,7 +23,7 @@ def table_from(cm, **kw):
 
 def test_recovers_exp_law_model(make_model):
     truth = make_model(p0=0.0, alpha_sp=0.0, q_mag=0.0, tmr_q=0.0)
-    cm = fit_compact(table_from(truth), tmr_temperature="exp", magnon=False)
+    cm = fit_compact(table_from(truth), tmr_temperature="exp", magnon=False, v_c=truth.v_c)
     rep = cm.fit_report
     assert isinstance(rep, FitReport)
     assert rep.max_rel_error < 1e-4
