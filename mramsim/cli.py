@@ -70,8 +70,12 @@ def _cmd_device(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from .compact.export import preset_model, write_cards
+    from .compact.export import DIALECTS, check_name, preset_model, write_cards
+    from .errors import UnknownNameError
 
+    if args.dialect != "all" and args.dialect not in DIALECTS:
+        raise UnknownNameError("--dialect", args.dialect, list(DIALECTS) + ["all"])
+    check_name("--preset", args.preset)
     anneal_t = parse_temperature(args.anneal_temp)
     cm = preset_model(args.preset, anneal_temperature=anneal_t, cap=args.cap)
     paths = write_cards(cm, args.preset, args.dialect, args.out)
