@@ -614,7 +614,7 @@ def _arr_summary(arr):
 def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, seed: int = 0, *,
                 executor="serial", method: str = "auto", selected_row="worst", solver=None,
                 is_rel_ci: float = 0.1, is_samples: int = 256, is_max_samples: int = 1 << 16,
-                min_mc_failures: int = 50, n_keep: int = 64, n_worst: int = 8, ir_rows: int = 16,
+                min_mc_failures: int = 50, n_keep: int = 64, n_worst: int = 8, ir_rows: int = 8,
                 block_size=None, chunk_blocks=None, checkpoint_dir=None, progress=False) -> ReadMarginResult:
     """Read margin and BER of a bit in a 1T-1MTJ array.
 

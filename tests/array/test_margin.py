@@ -17,7 +17,6 @@ from mramsim.array.margin import ReadMarginResult, clopper_pearson, read_margin
 from mramsim.array.read import ReadScheme
 from mramsim.array.solver import read_currents
 from mramsim.array.variation import Variation
-from mramsim.compact.model import CompactMTJ
 from mramsim.errors import ParameterError, UnknownNameError
 
 
@@ -147,12 +146,22 @@ def test_current_midpoint_beats_resistance_midpoint_for_proportional_spread(arr)
     assert cmid.margin_sigma > fixed.margin_sigma
 
 
-def test_ber_rises_with_temperature():
-    # TMR falls with temperature (tc_tmr < 0, magnon-assisted tunneling) and the
-    # access transistor weakens: both shrink the margin
-    cm = CompactMTJ(r_p0=3537.0, tmr0=1.5, tc_tmr=-1.5e-3)
+@pytest.fixture(scope="module")
+def physics_mtj():
+    """Compact model fitted to the device physics (cofeb_mgo, 400 C / 1 h Ta anneal)."""
+    dev = ms.MTJDevice(ms.Stack.preset("cofeb_mgo"), anneal=ms.Anneal(673.15, 3600.0, "Ta"))
+    tab = dev.rv_table(V=np.linspace(-0.5, 0.5, 21), T=np.linspace(233.15, 398.15, 4))
+    return ms.fit_compact(tab)
+
+
+def test_ber_rises_with_temperature(physics_mtj):
+    """Physics: TMR falls with temperature (spin-flip / magnon channels) and the access
+    transistor weakens, so the margin shrinks and the BER rises (27 -> 85 -> 125 C).
+    Thickness variation enters through the physics sensitivities of the fitted model."""
+    cm = physics_mtj
+    assert cm.tmr(0.1, 398.15) < cm.tmr(0.1, 300.15)
     arr = ms.Array1T1MTJ(rows=16, cols=8, mtj=cm)
-    var = Variation(ra_sigma=0.05, tmr_sigma=0.05, vth_sigma=0.03)
+    var = Variation(ra_sigma=0.05, tmr_sigma=0.05, vth_sigma=0.03, thickness_sigma=0.01e-9)
     bers = []
     for T in (300.15, 358.15, 398.15):
         res = read_margin(arr, var, ReadScheme(v_read=0.15, sa_offset_sigma=5e-3, temperature=T), seed=1,
