@@ -249,6 +249,11 @@ SCHEMA: tuple = (
             Key("name", "name", "str", "mtj", check=_identifier, doc="subcircuit name"),
             Key("max_rel_error", "max_rel_error", "float", 0.02, lo=0, hi=1, lo_open=True,
                 doc="acceptance target of the fit (reported pass/fail)"),
+            Key("v_window_V", "v_window", "float", 0.5, "V", 1.0, 0, 2.0, lo_open=True,
+                doc="fit points with |V| <= v_window (capped at device.v_max_V)"),
+            Key("tmr_temperature", "tmr_temperature", "str", "auto", choices=("auto", "exp", "shang"),
+                doc="TMR temperature law of the fit"),
+            Key("magnon", "magnon", "bool", True, doc="fit the magnon spin-flip mixing term"),
         ),
     ),
     Section(
@@ -641,10 +646,14 @@ class DeviceConfig:
 
 @dataclass(frozen=True)
 class CompactConfig:
-    """Compact-model name and acceptance target of the fit (relative error [-])."""
+    """Compact-model name, acceptance target of the fit (relative error [-]), fit bias
+    window [V], TMR temperature law and magnon term (options of :func:`mramsim.fit_compact`)."""
 
     name: str = "mtj"
     max_rel_error: float = 0.02
+    v_window: float = 0.5
+    tmr_temperature: str = "auto"
+    magnon: bool = True
 
 
 @dataclass(frozen=True)

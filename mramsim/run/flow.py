@@ -256,6 +256,21 @@ def _fit_summary(cm) -> dict:
     return out
 
 
+def _fit_kwargs(fit_compact, cfg: FlowConfig) -> dict:
+    """Options of ``[compact]`` (and the table's temperature span) that ``fit_compact`` accepts."""
+    import inspect
+
+    params = inspect.signature(fit_compact).parameters
+    c = cfg.compact
+    want = {"name": c.name, "v_window": min(c.v_window, cfg.device.v_max),
+            "t_window": (cfg.device.t_min, cfg.device.t_max), "tmr_temperature": c.tmr_temperature,
+            "magnon": c.magnon}
+    missing = [k for k in ("name",) if k not in params]
+    if missing:
+        raise _Unavailable(f"fit_compact({missing[0]}=)")
+    return {k: v for k, v in want.items() if k in params}
+
+
 def _stage_compact(cfg: FlowConfig, out: Path, objs: dict):
     fit_compact = _need("mramsim.compact.fit", "fit_compact")
     tab = objs["rv_table"]
@@ -263,10 +278,7 @@ def _stage_compact(cfg: FlowConfig, out: Path, objs: dict):
     key = _hash("compact", tab.to_dict(), cfg.to_dict()["compact"], _version())
 
     def compute():
-        cm = fit_compact(tab)
-        if getattr(cm, "name", cfg.compact.name) != cfg.compact.name:
-            cm = cm.replace(name=cfg.compact.name)
-        return cm
+        return fit_compact(tab, **_fit_kwargs(fit_compact, cfg))
 
     cm, hit = _cached(folder, key, compute)
     objs["compact"] = cm
@@ -322,28 +334,23 @@ def _stage_netlist(cfg: FlowConfig, out: Path, objs: dict):
 def spice_check(arr, *, selected_row, states, v_read, temperature, netlist_path) -> dict:
     """Cell currents of one read by the Python solver and by ngspice, on the same netlist.
 
-    The netlist (``netlist_path``, ``.op``) is written by
-    :meth:`mramsim.Array1T1MTJ.write_netlist`; ngspice's ``i(vcell<c>)``
-    (the selected cell's current, BL -> SL) is compared with
-    :func:`mramsim.array.solver.read_currents`' ``i_cell``.
+    Writes the netlist to ``netlist_path`` (for the record) and runs
+    :func:`mramsim.circuit.netlist.spice_cross_check` (ngspice's
+    ``i(vcell<c>)`` against :func:`mramsim.array.solver.read_currents`).
 
     Returns
     -------
     dict
-        ``i_solver``, ``i_ngspice`` [A] per column, ``max_rel_error`` [-],
-        ``netlist``.
+        ``i_solver_A``, ``i_ngspice_A`` per column [A], ``max_rel_error`` [-],
+        ``netlist`` (path).
     """
-    read_currents = _need("mramsim.array.solver", "read_currents")
-    run_ngspice = _need("mramsim.circuit.ngspice", "run_ngspice")
+    cross = _need("mramsim.circuit.netlist", "spice_cross_check")
     path = arr.write_netlist(netlist_path, selected_row=selected_row, states=states, dialect="ngspice",
                              v_read=v_read, temperature=temperature)
-    sol = read_currents(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature)
-    i_py = np.asarray(sol.i_cell, float).reshape(-1, arr.cols)[0]
-    res = run_ngspice(path)
-    i_sp = np.array([float(np.asarray(res[f"i(vcell{c})"]).ravel()[0]) for c in range(arr.cols)])
-    rel = np.abs(i_py - i_sp) / np.maximum(np.abs(i_sp), 1e-30)
-    return {"i_solver_A": i_py.tolist(), "i_ngspice_A": i_sp.tolist(), "max_rel_error": float(rel.max()),
-            "netlist": str(path)}
+    d = cross(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature,
+              workdir=Path(netlist_path).parent)
+    return {"i_solver_A": np.asarray(d["i_solver"]).tolist(), "i_ngspice_A": np.asarray(d["i_ngspice"]).tolist(),
+            "max_rel_error": float(d["max_rel_diff"]), "netlist": str(path)}
 
 
 def _stage_spice_check(cfg: FlowConfig, out: Path, objs: dict):
@@ -502,7 +509,7 @@ def _anneal_point(cfg: FlowConfig, out: Path, objs: dict, t_anneal: float):
 
     def compute():
         tab = MTJDevice(stack, anneal=anneal).rv_table(V=V, T=T)
-        return fit_compact(tab)
+        return fit_compact(tab, **_fit_kwargs(fit_compact, cfg))
 
     cm, _ = _cached(folder, key, compute)
     return cfg.array.build(cm), cfg.variation.build(stack, anneal)
