@@ -296,8 +296,8 @@ class Variation:
         Die-to-die sigma of ln RA [-] (shared by every cell of a die, including
         the reference cells: a proportional, common-mode spread).
     thickness_sigma : float
-        Sigma of the barrier thickness [m] (moves R_P and TMR together through
-        ``cm.variation_scales``).
+        Sigma of the barrier thickness [m], in [0, 0.5e-9] (moves R_P and TMR
+        together through ``cm.variation_scales``).
     cd_sigma : float
         Sigma of the junction diameter [m]; must be <= CD/8 so the diameter
         stays positive beyond 8 sigma.
@@ -359,6 +359,35 @@ class Variation:
         """Active die-level variables."""
         on = {"ra_die": self.ra_die_sigma > 0, "anneal": self.anneal is not None}
         return tuple(n for n in DIE_VARS if on[n])
+
+    def names(self):
+        """Columns of ``u`` for one cell: active local then die variables."""
+        return self.local_names() + self.die_names()
+
+    def map_u(self, u, cm):
+        """Cell parameters for standard normals ``u`` of shape (..., len(names())) (pure).
+
+        Parameters
+        ----------
+        u : array_like
+            Standard normals, last axis in the order of :meth:`names` [-].
+        cm : CompactMTJ
+            Compact model of the cells.
+
+        Returns
+        -------
+        r_scale, tmr_scale, vth_shift : ndarray
+            R_P and TMR multipliers [-] and threshold shift [V], shape ``u.shape[:-1]``.
+        """
+        u = np.asarray(u, float)
+        names = self.names()
+        if u.ndim < 1 or u.shape[-1] != len(names):
+            raise ParameterError("u.shape", u.shape, f"(..., {len(names)}) with columns {names}")
+        loc = {n: u[..., i] for i, n in enumerate(self.local_names())}
+        die = {n: u[..., len(loc) + i] for i, n in enumerate(self.die_names())}
+        r, t, v = cell_scales(loc, die, self, cm)
+        shape = u.shape[:-1]
+        return tuple(np.broadcast_to(np.asarray(x, float), shape).copy() for x in (r, t, v))
 
     def nominal_cd(self, cm):
         """Junction diameter [m]: ``cd`` or that of a circle of area ``cm.area``."""

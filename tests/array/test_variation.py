@@ -145,3 +145,18 @@ def test_anneal_map_interpolates_the_device_physics():
     # between nodes the linear interpolation stays close to the physics (10 K grid)
     rp_mid, tmr_mid = anneal_response(stack, [648.15], time=m.time, cap=m.cap, V=m.v_eval, T=m.t_eval)
     assert m.scales_at(648.15)[1] == pytest.approx(tmr_mid[0] / tmr_ref[0], rel=0.05)
+
+
+def test_map_u_vectorised_over_any_leading_shape():
+    var = Variation(ra_sigma=0.05, vth_sigma=0.02, ra_die_sigma=0.1)
+    assert var.names() == ("ra", "vth", "ra_die")
+    u = np.random.default_rng(2).standard_normal((4, 5, 3))
+    r, t, v = var.map_u(u, CM)
+    assert r.shape == t.shape == v.shape == (4, 5)
+    np.testing.assert_allclose(r, np.exp(0.05 * u[..., 0] + 0.1 * u[..., 2]), rtol=1e-13)
+    np.testing.assert_array_equal(t, 1.0)
+    np.testing.assert_allclose(v, 0.02 * u[..., 1])
+    with pytest.raises(ParameterError, match="u.shape"):
+        var.map_u(u[..., :2], CM)
+    r0, t0, v0 = Variation().map_u(np.zeros((3, 0)), CM)
+    np.testing.assert_array_equal(r0, 1.0) and np.testing.assert_array_equal(v0, 0.0)
