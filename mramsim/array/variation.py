@@ -1,7 +1,9 @@
 r"""Bit-cell variation: RA, barrier thickness, CD, TMR, Vth, anneal map, defects.
 
 Every random quantity is a deterministic, pure function of independent
-standard normals ``u`` (:func:`cell_scales`), so Monte Carlo draws ``u`` from
+standard normals ``u`` (:meth:`Variation.map_u` for ``u`` of shape
+(..., n_vars), columns :meth:`Variation.names`; :func:`cell_scales` for
+named columns), so Monte Carlo draws ``u`` from
 N(0, I) and importance sampling draws it from a shifted normal and re-weights.
 
 Per-cell model (``n`` = cell index, ``u_x`` standard normal)
