@@ -44,27 +44,6 @@ def _fmt(x) -> str:
     return f"{float(x):.15g}"
 
 
-def _standin_subckt(cm) -> str:
-    """ngspice B-source of the skeleton's CompactMTJ stand-in form.
-
-    Used only while ``CompactMTJ.to_netlist`` is not available; same
-    equations as :meth:`mramsim.compact.model.CompactMTJ.resistance`, with
-    ``temper`` [degC] for the temperature.
-    """
-    v = "V(te,be)"
-    tk = f"(temper+{_fmt(T0_CELSIUS)})"
-    u = f"({_fmt(cm.v_c)}*tanh({v}/{_fmt(cm.v_c)}))"
-    rp = (f"{_fmt(cm.r_p0)}*{{rscale*{_fmt(cm.area)}/area}}*exp({_fmt(cm.b1)}*{u}+{_fmt(cm.b2)}*{u}*{u}"
-          f"+{_fmt(cm.tc_rp)}*({tk}-{_fmt(cm.t_nom)}))")
-    w = f"(0.5*(1+tanh({v}/0.02)))"
-    inv = f"({w}/{_fmt(cm.vh_pos**2)}+(1-{w})/{_fmt(cm.vh_neg**2)})"
-    tmr = f"({_fmt(cm.tmr0)}*exp({_fmt(cm.tc_tmr)}*({tk}-{_fmt(cm.t_nom)}))/(1+{v}*{v}*{inv}))"
-    return (f"* stand-in CompactMTJ card written by mramsim.circuit.netlist (no to_netlist yet)\n"
-            f".subckt {cm.name} te be state=0 area={_fmt(cm.area)} rscale=1 tmrscale=1\n"
-            f"Bmtj te be I = {v} / ({rp}*(1+{{state*tmrscale}}*{tmr}))\n"
-            f".ends {cm.name}\n")
-
-
 def mtj_subckt(cm, dialect: str = "ngspice") -> tuple[str, str]:
     """(subcircuit text, subcircuit name) of a compact model for ``dialect``.
 
@@ -76,14 +55,9 @@ def mtj_subckt(cm, dialect: str = "ngspice") -> tuple[str, str]:
         Netlist dialect.
     """
     render = getattr(cm, "to_netlist", None)
-    if callable(render):
-        text = render(dialect=dialect)
-    else:
-        from ..compact.model import CompactMTJ
-
-        if type(cm) is not CompactMTJ:
-            raise NetlistError(f"the MTJ model {type(cm).__name__} has no to_netlist(); pass mtj_subckt= text")
-        text = _standin_subckt(cm)
+    if not callable(render):
+        raise NetlistError(f"the MTJ model {type(cm).__name__} has no to_netlist(); pass mtj_subckt_text=")
+    text = render(dialect=dialect)
     m = re.search(r"^\s*\.subckt\s+(\S+)", text, flags=re.IGNORECASE | re.MULTILINE)
     if not m:
         raise NetlistError("the MTJ card has no '.subckt <name> te be' line")
