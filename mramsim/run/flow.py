@@ -160,9 +160,13 @@ def _cached(folder: Path, key: str, compute):
 
 
 def _save_fig(ax_or_fig, path: Path) -> str:
-    fig = getattr(ax_or_fig, "figure", ax_or_fig)
-    if isinstance(ax_or_fig, (list, tuple)) and ax_or_fig:
-        fig = getattr(ax_or_fig[0], "figure", ax_or_fig[0])
+    """Save the figure of an axes, a figure, or a list/array/dict of axes; return the path."""
+    obj = ax_or_fig
+    if isinstance(obj, dict):
+        obj = list(obj.values())
+    if isinstance(obj, (list, tuple, np.ndarray)):
+        obj = np.asarray(obj, dtype=object).ravel()[0]
+    fig = getattr(obj, "figure", obj)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, bbox_inches="tight")
     from ..plotting._mpl import pyplot

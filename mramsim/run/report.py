@@ -62,6 +62,10 @@ def plot_fit(tab, cm, ax=None):
             ax.plot(tab.V, err[:, j], ls=ls, color=f"C{k}",
                     label=f"{state} {tab.T[j] - T0_CELSIUS:.0f} C")
     ax.axhline(0, color="k", lw=0.5)
+    win = getattr(getattr(cm, "fit_report", None), "window_v", None)
+    if win is not None and win < tab.V[-1]:
+        ax.axvspan(tab.V[0], -win, color="0.9", zorder=0)
+        ax.axvspan(win, tab.V[-1], color="0.9", zorder=0, label="outside fit window")
     ax.set_xlabel("bias V [V]")
     ax.set_ylabel("compact / physics - 1 [%]")
     ax.set_title("compact-model fit error")

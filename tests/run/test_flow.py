@@ -107,7 +107,10 @@ def test_flow_writes_every_stage_and_a_consistent_report(tmp_path, ngspice):
     assert 0.0 <= mg["ber_ci"][0] <= mg["ber"] <= mg["ber_ci"][1] <= 1.0
     report = (out / "report.md").read_text()
     assert f"{mg['ber']:.4g}" in report
-    for fig in mg["figures"] + res.results["physics"]["figures"]:
+    assert "figure_error" not in mg and len(mg["figures"]) == 1
+    figs = mg["figures"] + res.results["physics"]["figures"] + res.results["compact"]["figures"]
+    figs += [res.results["sweeps"]["v_read"]["figure"]]
+    for fig in figs:
         assert Path(fig).is_file() and Path(fig).stat().st_size > 1000
         assert Path(fig).relative_to(out).as_posix() in report
     # a rerun reuses the cached physics and fit and every Monte Carlo block: same numbers
@@ -185,3 +188,17 @@ def test_cli_run_reports_config_errors_with_line(tmp_path, capsys):
     err = capsys.readouterr().err
     line = next(i for i, l in enumerate(bad.read_text().splitlines(), 1) if l.startswith("ra_sigma"))
     assert f"bad.toml:{line}" in err and "variation.ra_sigma" in err
+
+
+def test_cli_margin_runs_margin_and_sweeps_only(tmp_path, capsys):
+    from mramsim.cli import main
+
+    cfg = _config(tmp_path, n_samples=512, sweep="[0.15]")
+    out = tmp_path / "m"
+    assert main(["margin", "--config", str(cfg), "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    res = json.loads((out / "results.json").read_text())
+    assert res["status"]["margin"] == "done" and res["status"]["sweeps"] == "done"
+    assert res["status"]["export"] == "skipped: not requested"
+    assert f"BER {res['margin']['ber']:.3g}" in printed
+    assert not (out / "compact" / "mtj_ngspice.lib").exists()
