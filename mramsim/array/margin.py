@@ -593,20 +593,35 @@ class ReadMarginResult:
         return cls(**d)
 
 
+def _scalars(obj):
+    """JSON-able scalar fields of a dataclass (or its repr)."""
+    import dataclasses
+
+    if not dataclasses.is_dataclass(obj):
+        return repr(obj)
+    out = {}
+    for f in dataclasses.fields(obj):
+        v = getattr(obj, f.name)
+        if isinstance(v, (bool, int, float, str)) or v is None:
+            out[f.name] = v
+        elif isinstance(v, (np.floating, np.integer)):
+            out[f.name] = v.item()
+        elif isinstance(v, dict) and all(isinstance(x, (int, float, str)) for x in v.values()):
+            out[f.name] = dict(v)
+    return out
+
+
 def _arr_summary(arr):
-    cm = arr.mtj
-    mtj = {k: getattr(cm, k) for k in ("r_p0", "tmr0", "area", "vh_pos", "vh_neg", "b1", "b2", "tc_rp",
-                                       "tc_tmr", "v_c", "t_nom") if hasattr(cm, k)}
-    out = {"rows": int(arr.rows), "cols": int(arr.cols), "mtj": mtj}
+    """Array inputs stored with a result (sizes, MTJ model, access device, wires)."""
+    out = {"rows": int(arr.rows), "cols": int(arr.cols), "mtj": _scalars(arr.mtj)}
     for part in ("access", "wires"):
         obj = getattr(arr, part, None)
         if obj is not None:
-            try:
-                from dataclasses import asdict
-
-                out[part] = {k: v for k, v in asdict(obj).items() if isinstance(v, (int, float, str, bool))}
-            except TypeError:
-                out[part] = repr(obj)
+            out[part] = _scalars(obj)
+    for part in ("v_wl", "ref_cols"):
+        if hasattr(arr, part):
+            v = getattr(arr, part)
+            out[part] = list(v) if isinstance(v, tuple) else v
     return out
 
 
