@@ -240,6 +240,10 @@ class _MTJSpline:
                                                        cs_t.c[0], cs_t.c[1], cs_t.c[2], cs_t.c[3])]
         self.lo, self.h, self.n = lo, v[1] - v[0], n
         self.inv_h = 1.0 / self.h
+        # the same cubics in the local coordinate u = (x - x_k)/h in [0, 1)
+        h = self.h
+        self.tab_u = [np.ascontiguousarray(c * h**p) for c, p in
+                      zip(self.tab, (3, 2, 1, 0, 3, 2, 1, 0))]
 
     def eval(self, x):
         """(g_p, dg_p/dV, tmr, dtmr/dV) at x."""
@@ -290,6 +294,136 @@ def _transistor(vgst_off, vds, beta, lam):
         f = beta * vds * a
         return f * k, beta * vds * k, beta * (vgst_off - vds) * k + lam * f
     return level1_ids_derivs(vgst_off, vds, 0.0, beta, lam)
+
+
+def _newton_linear_region(sp, x, inv_rs, sts, a, vth, rth, kb, lo, hi, beta, lam, goff, tol_, max_iter):
+    """Phase-A Newton of one chunk, fused and in place, transistor in its forward linear region.
+
+    Same iteration and stopping rule as the general loop in :func:`read_currents`,
+    with the level-1 linear-region formula throughout (the cheap common case of
+    a read). Returns ``(x, I, iterations)``, or None when the converged point
+    is not in the forward linear region (0 <= V_DS < V_GST) or the iteration
+    does not converge -- the caller then reruns the chunk with the general
+    level-1 equations. ``x`` must lie in [lo, hi] inside the spline range.
+    """
+    n = x.size
+    u = np.empty(n)
+    q = np.empty(n)
+    p = np.empty(n)
+    gp = np.empty(n)
+    dg = np.empty(n)
+    i1 = np.empty(n)
+    g1 = np.empty(n)
+    vds = np.empty(n)
+    vg = np.empty(n)
+    w = np.empty(n)
+    f = np.empty(n)
+    fp = np.empty(n)
+    gm = np.empty(n)
+    gds = np.empty(n)
+    prev = None
+    tabs = sp.tab_u
+    for it in range(1, max_iter + 1):
+        # cubic spline on the unit interval: index k, local coordinate u in [0, 1)
+        np.subtract(x, sp.lo, out=u)
+        u *= sp.inv_h
+        k = u.astype(np.intp)
+        u -= k
+        c3, c2, c1, c0 = (tabs[j].take(k) for j in range(4))
+        np.multiply(c3, u, out=q)                 # q = c3 u
+        np.add(q, c2, out=p)                      # p = c3 u + c2
+        np.multiply(p, u, out=gp)
+        gp += c1
+        gp *= u
+        gp += c0                                  # g_p
+        np.add(p, p, out=dg)
+        dg += q
+        dg *= u
+        dg += c1                                  # dg_p/du
+        dg *= sp.inv_h                            # dg_p/dV
+        if sts is None:                           # P: I = x g_p / rs
+            np.multiply(x, gp, out=i1)
+            i1 *= inv_rs
+            np.multiply(x, dg, out=g1)
+            g1 += gp
+            g1 *= inv_rs
+        else:                                     # AP: I = x g_p / (rs (1 + sts tmr))
+            t3, t2, t1, t0 = (tabs[j].take(k) for j in range(4, 8))
+            np.multiply(t3, u, out=q)
+            np.add(q, t2, out=p)
+            np.multiply(p, u, out=w)
+            w += t1
+            w *= u
+            w += t0                               # tmr
+            np.add(p, p, out=vg)
+            vg += q
+            vg *= u
+            vg += t1
+            vg *= sp.inv_h                        # dtmr/dV
+            w *= sts
+            w += 1.0                              # d = 1 + sts tmr
+            np.divide(inv_rs, w, out=f)           # 1 / (rs d)
+            np.multiply(x, gp, out=i1)
+            i1 *= f
+            np.multiply(x, dg, out=g1)
+            g1 += gp
+            g1 *= f
+            vg *= sts
+            vg /= w
+            vg *= i1
+            g1 -= vg                              # dI/dx
+        # transistor, forward linear region: V_DS = V_th - R_th I - x, V_GST = a - k_b I
+        np.multiply(rth, i1, out=vds)
+        np.subtract(vth, vds, out=vds)
+        vds -= x
+        np.multiply(kb, i1, out=vg)
+        np.subtract(a, vg, out=vg)
+        np.multiply(vds, lam, out=w)
+        w += 1.0                                  # 1 + lambda V_DS
+        np.multiply(vds, 0.5, out=q)
+        np.subtract(vg, q, out=q)                 # V_GST - V_DS/2
+        np.multiply(vds, q, out=p)
+        p *= beta                                 # beta V_DS (V_GST - V_DS/2)
+        np.multiply(vds, w, out=gm)
+        gm *= beta                                # g_m
+        np.subtract(vg, vds, out=gds)
+        gds *= w
+        gds *= beta
+        np.multiply(p, lam, out=q)
+        gds += q
+        gds += goff                               # g_ds + G_OFF
+        np.multiply(p, w, out=f)                  # I_D
+        np.subtract(i1, f, out=f)
+        np.multiply(vds, goff, out=q)
+        f -= q                                    # residual
+        np.multiply(gm, kb, out=fp)
+        np.multiply(gds, rth, out=q)
+        fp += q
+        fp += 1.0
+        fp *= g1
+        fp += gds                                 # f'(x)
+        f /= fp                                   # Newton step dx
+        x = x - f
+        np.maximum(x, lo, out=x)
+        np.minimum(x, hi, out=x)
+        err = np.abs(f)
+        worst = err.max() if n else 0.0
+        if not np.isfinite(worst):
+            return None
+        done = worst < tol_
+        if not done and prev is not None and worst < 1e-5:
+            pred = err * err * err
+            pred *= 10.0
+            pred /= np.maximum(prev * prev, 1e-300)
+            done = np.max(np.minimum(pred, err)) < tol_
+        if done:
+            if np.any(vds < 0.0) or np.any(vds >= vg):
+                return None
+            g1 *= f
+            i1 -= g1
+            return x, i1, it
+        prev = err
+    return None
 
 
 def _as_2d(field, value, cols):
@@ -481,8 +615,7 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
     dx_dsts = i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n
     dx_dvt = -gm_n / fp_n
 
-    i_cell = np.empty((S, nc))
-    v_mtj = np.empty((S, nc))
+    parts = []
     iters = 0
     # phase A stops once the update is below tol_a: quadratic convergence puts the spline-model
     # root within ~(tol_a)^2 / V, far below tol; phase B then checks the exact model against tol.
@@ -499,9 +632,9 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
         tiled = {k: np.tile(v[cols_g], rows_per_chunk) for k, v in
                  (("vth", vth_c), ("rth", rth_c), ("kb", kb_c), ("a", a_c), ("lo", lo_c), ("hi", hi_c),
                   ("xn", xn), ("drs", dx_drs), ("dsts", dx_dsts), ("dvt", dx_dvt))}
-        rs_g = np.ascontiguousarray(rs[:, cols_g])
-        ts_g = np.ascontiguousarray(ts[:, cols_g])
-        dvt_g = np.ascontiguousarray(dvt[:, cols_g])
+        rs_g = np.take(rs, cols_g, axis=1)          # take: much faster than fancy indexing
+        ts_g = np.take(ts, cols_g, axis=1)
+        dvt_g = np.take(dvt, cols_g, axis=1)
         i_g = np.empty((S, ng))
         x_g = np.empty((S, ng))
         for r0 in range(0, S, rows_per_chunk):
@@ -521,7 +654,12 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
                 x += tb["dsts"] * (sts_b - 1.0)
             np.maximum(x, lo_b, out=x)
             np.minimum(x, hi_b, out=x)
-            x, i1, na = newton(x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b, tol_=tol_a)
+            fast = _newton_linear_region(sp, x, 1.0 / rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b,
+                                         beta, lam, goff, tol_a, max_iter)
+            if fast is None:
+                x, i1, na = newton(x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b, tol_=tol_a)
+            else:
+                x, i1, na = fast
             nb = 0
             if polish:
                 st_b = np.full((m, ng), int(is_ap), dtype=np.int8)
@@ -534,8 +672,12 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
             iters = max(iters, na + nb)
             i_g[sl] = i1.reshape(m, ng)
             x_g[sl] = x.reshape(m, ng)
-        i_cell[:, cols_g] = i_g
-        v_mtj[:, cols_g] = x_g
+        parts.append((cols_g, i_g, x_g))
+    order = np.concatenate([p[0] for p in parts])
+    inv = np.empty_like(order)
+    inv[order] = np.arange(order.size)
+    i_cell = np.take(np.concatenate([p[1] for p in parts], axis=1), inv, axis=1)
+    v_mtj = np.take(np.concatenate([p[2] for p in parts], axis=1), inv, axis=1)
     i_bl = eq["i_bl0"][None, :] + eq["m_bl"][None, :] * i_cell
     ref = i_cell[:, C:] if arr.n_ref else None
     return ReadSolution(i_cell=i_cell[:, :C], i_bl=i_bl[:, :C], v_mtj=v_mtj[:, :C], iterations=iters, i_ref=ref)
