@@ -172,3 +172,20 @@ def test_non_convergence_raises():
     arr = Array1T1MTJ(4, 3)
     with pytest.raises(ConvergenceError, match="not converged"):
         read_currents(arr, selected_row=3, states=[0, 1, 0], v_read=0.3, max_iter=1, tol=1e-15)
+
+
+def test_saturated_access_transistor_falls_back_to_full_level1():
+    """Low word line, high bias: the selected transistors saturate (the fused fast path's region
+    check fails and the general level-1 Newton takes over); still equal to the full solve."""
+    rng = np.random.default_rng(2)
+    arr = Array1T1MTJ(5, 4, mtj=_mtj(), wires=Wires(r_bl=5.0, r_sl=5.0), v_wl=0.65)
+    st = rng.integers(0, 2, 4)
+    smp = _mc(rng, 4)
+    fast = read_currents(arr, selected_row=4, states=st, v_read=0.8, **smp)
+    full = solve_full(arr, selected_row=4, states=st, v_read=0.8, **smp)
+    np.testing.assert_allclose(fast.i_cell, full.read.i_cell, rtol=1e-8)
+    # really saturated: V_DS >= V_GS - V_TO for every selected transistor
+    v_mid = np.array([full.voltages[f"mid_4_{c}"] for c in range(4)])
+    v_sl = np.array([full.voltages[f"sl_4_{c}"] for c in range(4)])
+    vgst = 0.65 - v_sl - (arr.access.VTO + smp["vth_shift"])
+    assert np.all(v_mid - v_sl >= vgst)
