@@ -5,7 +5,9 @@ Dependent Current Sources -- G Elements": ``Gxxx n+ n- CUR='equation'``;
 "Subcircuits": ``.SUBCKT name n1 n2 param=val`` with parameters used by name
 inside quoted expressions; "Parameters and Functions": the built-in
 ``TEMPER`` [deg C]; "Monte Carlo": ``AGAUSS(nominal, abs_variation, sigma)``
-in ``.PARAM``). Continuation lines start with ``+``.
+in ``.PARAM``; "Input Line Format": lines up to 1024 characters, statements
+and quoted expressions continued with a trailing ``\\`` which joins the lines
+without intervening white space).
 """
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ def render(cm, name: str, statistical: bool = False, **options) -> str:
     lines = [COMMENT + ln for ln in c.header_lines(cm, name, "hspice", statistical, sig)]
     lines.append(f".SUBCKT {name} te be {params}")
     lines += body
-    lines += c.wrap(f"G1 te be CUR='{expr}'")
+    # a quoted expression is continued with a trailing double backslash (joins without whitespace)
+    parts = c.wrap(f"G1 te be CUR='{expr}'", cont="")
+    lines += [p + "\\\\" for p in parts[:-1]] + parts[-1:]
     lines.append(f".ENDS {name}")
     return "\n".join(lines) + "\n"
