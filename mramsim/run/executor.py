@@ -410,6 +410,9 @@ def map_blocks(
         scheduler address ``"tcp://host:port"``, an existing
         :class:`distributed.Client`, or any :class:`concurrent.futures.Executor`.
         Executors passed in are left open; those created here are closed.
+        Worker processes start fresh (forkserver / spawn): a script that
+        uses ``"processes"`` or ``"dask"`` needs the usual
+        ``if __name__ == "__main__":`` guard.
     chunk_blocks : int, optional
         Blocks per task [-] (default: 1 for serial, else enough tasks for
         ~4 per worker). Any value gives identical results.
