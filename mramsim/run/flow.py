@@ -13,7 +13,7 @@ soon as it finishes:
    ngspice, cell currents compared (``spice_check/``);
 6. **margin** -- the read-margin Monte Carlo (:func:`mramsim.read_margin`),
    BER with its confidence interval, margin in sigma, array yield
-   (``margin/``); blocks are checkpointed in ``margin/checkpoints`` so an
+   (``margin/``); blocks are checkpointed in ``margin/checkpoints/<key>`` so an
    interrupted run resumes where it stopped;
 7. **sweeps** -- read margin / BER vs read bias, temperature and anneal
    temperature (``sweeps/``), each point checkpointed likewise;
@@ -416,6 +416,18 @@ def _margin_numbers(res, array_bits: int) -> dict:
     return d
 
 
+def _mc_key(cfg: FlowConfig, sweep=None) -> str:
+    """Checkpoint sub-folder of a Monte Carlo: a hash of everything its numbers depend on.
+
+    A rerun of the same study finds its finished blocks; a study with other
+    inputs (edited config, other mramsim code) gets a fresh folder instead of
+    a checkpoint mismatch. The manifest inside still guards against mixing.
+    """
+    d = cfg.to_dict()
+    parts = [d[k] for k in ("stack", "anneal", "device", "compact", "array", "variation", "read", "montecarlo")]
+    return _hash("mc", parts, sweep, _version())
+
+
 def _stage_margin(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bool):
     read_margin = _need("mramsim.array.margin", "read_margin")
     arr = _array(cfg, objs)
@@ -424,7 +436,7 @@ def _stage_margin(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bo
     objs["variation"], objs["read"] = var, read
     folder = out / "margin"
     mc = cfg.montecarlo
-    kw = _margin_kwargs(read_margin, cfg, folder / "checkpoints", executor, progress, "read margin")
+    kw = _margin_kwargs(read_margin, cfg, folder / "checkpoints" / _mc_key(cfg), executor, progress, "read margin")
     res = read_margin(arr, var, read, n_samples=mc.n_samples, seed=mc.seed, **kw)
     objs["margin"] = res
     d = _margin_numbers(res, cfg.array.bits)
@@ -456,10 +468,12 @@ def _stage_sweeps(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bo
     from . import report
 
     def point(name, i, a, v, r):
-        kw = _margin_kwargs(read_margin, cfg, folder / "checkpoints" / f"{name}_{i}", executor, False, "")
+        ck = folder / "checkpoints" / _mc_key(cfg, sweep=(name, i, values_of[name][i], sw.n_samples))
+        kw = _margin_kwargs(read_margin, cfg, ck, executor, False, "")
         res = read_margin(a, v, r, n_samples=sw.n_samples, seed=mc.seed, **kw)
         return _margin_numbers(res, cfg.array.bits)
 
+    values_of = {"v_read": sw.v_read, "temperature": sw.temperature, "anneal_temperature": sw.anneal_temperature}
     todo = [("v_read", x) for x in sw.v_read] + [("temperature", x) for x in sw.temperature] + \
            [("anneal_temperature", x) for x in sw.anneal_temperature]
     bar = None

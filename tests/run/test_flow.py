@@ -143,22 +143,24 @@ def test_killed_run_resumes_to_the_uninterrupted_result(tmp_path):
     # 40 blocks of 256 rows in the Monte Carlo stage; the child is killed after a few are on disk
     cfg = _config(tmp_path, n_samples=40 * 256, sweep="[]")
     out = tmp_path / "killed"
-    ck = out / "margin" / "checkpoints"
+    ck_root = out / "margin" / "checkpoints"
     proc = subprocess.Popen([sys.executable, "-m", "mramsim.cli", "run", str(cfg), "--out", str(out), "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while len(list(ck.glob("block_*.pkl"))) < 3:
+    while len(list(ck_root.glob("*/block_*.pkl"))) < 3:
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
         assert time.monotonic() < deadline
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stderr.close()
+    (ck,) = ck_root.iterdir()  # one Monte Carlo, one checkpoint folder
     before = {p.name: p.stat().st_mtime_ns for p in ck.glob("block_*.pkl")}
     assert 3 <= len(before) < 40, "the kill did not land in the middle of the Monte Carlo"
     assert not (out / "margin" / "read_margin.json").exists()
 
     resumed = run_flow(cfg, out)
+    assert [p.name for p in ck_root.iterdir()] == [ck.name]  # the rerun found the same folder
     after = {p.name: p.stat().st_mtime_ns for p in ck.glob("block_*.pkl")}
     assert len(after) == 40
     assert all(after[name] == t for name, t in before.items())  # finished blocks were not recomputed
@@ -202,3 +204,13 @@ def test_cli_margin_runs_margin_and_sweeps_only(tmp_path, capsys):
     assert res["status"]["export"] == "skipped: not requested"
     assert f"BER {res['margin']['ber']:.3g}" in printed
     assert not (out / "compact" / "mtj_ngspice.lib").exists()
+
+
+def test_edited_config_rerun_into_same_folder_starts_a_fresh_monte_carlo(tmp_path):
+    cfg = _config(tmp_path, n_samples=512, sweep="[]")
+    out = tmp_path / "o"
+    first = run_flow(cfg, out, stages=["margin"])
+    cfg.write_text(cfg.read_text().replace("v_read_V = 0.1\n", "v_read_V = 0.12\n"))
+    second = run_flow(cfg, out, stages=["margin"])
+    assert len(list((out / "margin" / "checkpoints").iterdir())) == 2
+    assert first.results["margin"]["ber"] != second.results["margin"]["ber"]
