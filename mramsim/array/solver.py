@@ -59,7 +59,9 @@ ch. 3 and 4 (reduction of linear subnetworks, Newton-Raphson).
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -70,6 +72,8 @@ from .cell import level1_ids_derivs
 
 __all__ = ["ReadSolution", "FullSolution", "read_currents", "solve_full", "column_equivalents"]
 
+#: per array: nominal solutions and reduced ladders of recent reads (sample-independent)
+_NOMINAL_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _CHUNK = 8192          # elements per vectorised chunk (fits in L2 with the temporaries)
 _SPLINE_NODES = 2049
 _SPLINE_MAX_NODES = 32769
@@ -268,6 +272,19 @@ class _MTJSpline:
         gp = ((g3 * t + g2) * t + g1) * t + g0
         dgp = (3.0 * g3 * t + 2.0 * g2) * t + g1
         return gp, dgp
+
+
+@lru_cache(maxsize=16)
+def _spline_cached(cm, T, lo, hi):
+    return _MTJSpline(cm, T, lo, hi)
+
+
+def _spline(cm, T, lo, hi):
+    """The MTJ spline, cached per (model, T, range) when the model is hashable (frozen)."""
+    try:
+        return _spline_cached(cm, T, lo, hi)
+    except TypeError:
+        return _MTJSpline(cm, T, lo, hi)
 
 
 def _mtj_spline_iv(sp, x, rs, sts):
@@ -524,7 +541,7 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
     beta, lam, goff = float(acc.beta(T)), acc.LAMBDA, float(acc.g_off(T))
     vto = float(acc.vto(T))
     pad = 0.02 * abs(v_read) + 1e-3
-    sp = _MTJSpline(arr.mtj, T, min(0.0, v_read) - pad, max(0.0, v_read) + pad)
+    sp = _spline(arr.mtj, T, min(0.0, v_read) - pad, max(0.0, v_read) + pad)
     polish = (not sp.ok) if polish is None else bool(polish)
 
     def newton(x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, exact=None, tol_=tol):
@@ -572,48 +589,64 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
             f"read_currents: {bad} of {err.size} cells not converged after max_iter={max_iter} Newton "
             f"iterations (largest update {worst:.3g} V > tol={tol_:g} V; v_read={v_read} V, T={T} K)")
 
-    # nominal solution per column (r_scale = tmr_scale = 1, no shift). The unselected cells'
-    # MTJs are linearised at their own voltage in that nominal read (static R(V_u)), found by
-    # fixed-point passes of ladder reduction + nominal solve (V_u ~ V G_OFF R_MTJ, so usually
-    # two or three passes; the sample's own current changes V_u only to second order).
     cm = arr.mtj
     one = np.ones(nc)
-    exact_n = lambda x: np.asarray(cm.current(full[selected_row], x, T), float)  # noqa: E731
-    r_off = 1.0 / goff
-    v_un = None
-    xn = None
-    for _pass in range(30):
-        eq = column_equivalents(arr, selected_row, full, v_read, T, v_un)
-        vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
-        a_c = v_wl - eq["v_b0"] - vto
-        lo_c, hi_c = np.minimum(0.0, vth_c), np.maximum(0.0, vth_c)
-        x0 = 0.5 * vth_c if xn is None else np.minimum(np.maximum(xn, lo_c), hi_c)
-        xn, _, _ = newton(x0, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c)
-        xn, i_nom, _ = newton(xn, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c, exact=exact_n)
-        v_nodes = eq["v0"] + i_nom[:, None] * eq["dv"]
-        v_cell = (v_nodes[:, 0::2] - v_nodes[:, 1::2]).T             # (rows, n_cols)
-        g_u = eq["g_u"].copy()
-        g_u[selected_row] = 1.0 / (1.0 + r_off)                        # (not used: selected row)
-        r_m = 1.0 / g_u - r_off                                        # MTJ static R used in this pass
-        v_new = v_cell * r_m / (r_m + r_off)
-        change = np.max(np.abs(v_new - (0.0 if v_un is None else v_un)))
-        v_un = v_new
-        if change < tol:
-            break
-    else:
-        raise ConvergenceError(f"read_currents: unselected-cell operating point not converged "
-                               f"(last change {change:.3g} V > tol={tol:g} V)")
-    i_n, g_n = _mtj_spline_iv(sp, xn, one, state)
-    gp_n, _, tm_n, _ = sp.eval(xn)
-    vds_n = vth_c - rth_c * i_n - xn
-    _, gm_n, gds_n = _transistor(a_c - kb_c * i_n, vds_n, beta, lam)
-    gds_n = gds_n + goff
-    loop = 1.0 + gm_n * kb_c + gds_n * rth_c
-    fp_n = g_n * loop + gds_n
-    # df/dp = dI/dp * loop (+ gm for a threshold shift); dx/dp = -(df/dp)/f'
-    dx_drs = i_n * loop / fp_n                       # dI/drs = -I (at rs = 1)
-    dx_dsts = i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n
-    dx_dvt = -gm_n / fp_n
+    # the nominal solution and the reduced ladders do not depend on the samples: cached per array
+    key = (selected_row, full.shape, full.tobytes(), v_read, T, v_wl, tol, max_iter, arr.mtj, arr.access,
+           arr.wires, arr.rows, arr.ref_cols)
+    store = _NOMINAL_CACHE.setdefault(arr, {})
+    try:
+        hit = store.get(key)
+    except TypeError:          # an unhashable MTJ model: no caching
+        hit, store = None, {}
+    if hit is None:
+        # nominal solution per column (r_scale = tmr_scale = 1, no shift). The unselected cells'
+        # MTJs are linearised at their own voltage in that nominal read (static R(V_u)), found by
+        # fixed-point passes of ladder reduction + nominal solve (V_u ~ V G_OFF R_MTJ, so usually
+        # two or three passes; the sample's own current changes V_u only to second order).
+        cm = arr.mtj
+        one = np.ones(nc)
+        exact_n = lambda x: np.asarray(cm.current(full[selected_row], x, T), float)  # noqa: E731
+        r_off = 1.0 / goff
+        v_un = None
+        xn = None
+        for _pass in range(30):
+            eq = column_equivalents(arr, selected_row, full, v_read, T, v_un)
+            vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
+            a_c = v_wl - eq["v_b0"] - vto
+            lo_c, hi_c = np.minimum(0.0, vth_c), np.maximum(0.0, vth_c)
+            x0 = 0.5 * vth_c if xn is None else np.minimum(np.maximum(xn, lo_c), hi_c)
+            xn, _, _ = newton(x0, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c)
+            xn, i_nom, _ = newton(xn, one, state, a_c, vth_c, rth_c, kb_c, lo_c, hi_c, exact=exact_n)
+            v_nodes = eq["v0"] + i_nom[:, None] * eq["dv"]
+            v_cell = (v_nodes[:, 0::2] - v_nodes[:, 1::2]).T             # (rows, n_cols)
+            g_u = eq["g_u"].copy()
+            g_u[selected_row] = 1.0 / (1.0 + r_off)                        # (not used: selected row)
+            r_m = 1.0 / g_u - r_off                                        # MTJ static R used in this pass
+            v_new = v_cell * r_m / (r_m + r_off)
+            change = np.max(np.abs(v_new - (0.0 if v_un is None else v_un)))
+            v_un = v_new
+            if change < tol:
+                break
+        else:
+            raise ConvergenceError(f"read_currents: unselected-cell operating point not converged "
+                                   f"(last change {change:.3g} V > tol={tol:g} V)")
+        i_n, g_n = _mtj_spline_iv(sp, xn, one, state)
+        gp_n, _, tm_n, _ = sp.eval(xn)
+        vds_n = vth_c - rth_c * i_n - xn
+        _, gm_n, gds_n = _transistor(a_c - kb_c * i_n, vds_n, beta, lam)
+        gds_n = gds_n + goff
+        loop = 1.0 + gm_n * kb_c + gds_n * rth_c
+        fp_n = g_n * loop + gds_n
+        # df/dp = dI/dp * loop (+ gm for a threshold shift); dx/dp = -(df/dp)/f'
+        dx_drs = i_n * loop / fp_n                       # dI/drs = -I (at rs = 1)
+        dx_dsts = i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n
+        dx_dvt = -gm_n / fp_n
+        hit = {"eq": eq, "vth_c": vth_c, "rth_c": rth_c, "kb_c": kb_c, "a_c": a_c, "lo_c": lo_c, "hi_c": hi_c, "xn": xn, "dx_drs": dx_drs, "dx_dsts": dx_dsts, "dx_dvt": dx_dvt}
+        if len(store) >= 16:
+            store.pop(next(iter(store)))
+        store[key] = hit
+    eq, vth_c, rth_c, kb_c, a_c, lo_c, hi_c, xn, dx_drs, dx_dsts, dx_dvt = (hit[n] for n in ('eq', 'vth_c', 'rth_c', 'kb_c', 'a_c', 'lo_c', 'hi_c', 'xn', 'dx_drs', 'dx_dsts', 'dx_dvt'))
 
     parts = []
     iters = 0
