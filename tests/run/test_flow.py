@@ -119,6 +119,7 @@ def test_flow_writes_every_stage_and_a_consistent_report(tmp_path, ngspice):
     assert _numbers(again.results) == _numbers(res.results)
 
 
+@pytest.mark.slow  # ~7 s: a process pool and a 2-worker LocalCluster start up
 def test_processes_and_dask_give_identical_results(tmp_path):
     distributed = pytest.importorskip("distributed")
     cfg = _config(tmp_path, n_samples=1536, sweep="[0.15]")
