@@ -491,7 +491,9 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
     v_wl : float, optional
         Word-line voltage [V] (default ``arr.v_wl``).
     tol : float
-        Convergence: the last Newton update of every MTJ voltage below ``tol`` [V].
+        Convergence: the last Newton update of every MTJ voltage (or, once
+        updates are below 1e-5 V, the predicted next update
+        10 |dx_k|^3/|dx_{k-1}|^2 of quadratic convergence) below ``tol`` [V].
     max_iter : int
         Iteration limit of each Newton phase.
     polish : bool, optional
