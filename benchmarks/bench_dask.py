@@ -1,7 +1,8 @@
 """Dask scaling of the read-margin Monte Carlo: LocalCluster with 1 vs 2 workers.
 
 Runs the same Monte Carlo (same seed, same blocks) serially, on a Dask
-LocalCluster with one worker process and with two, prints wall times and the
+LocalCluster (:func:`mramsim.run.executor.local_dask_cluster`, the one
+``executor="dask"`` starts) with one worker process and with two, prints wall times and the
 speed-up, and checks that the three runs give bit-identical results (one
 random stream per block index, never per worker).
 
@@ -84,7 +85,9 @@ def main(argv=None):
     p.add_argument("--samples", type=int, default=32768)
     p.add_argument("--cols", type=int, default=128)
     a = p.parse_args(argv)
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from mramsim.run.executor import local_dask_cluster
 
     what, run = _workload(a.samples, a.cols)
     print(f"workload: {what}")
@@ -96,8 +99,7 @@ def main(argv=None):
     print(f"serial           : {t_serial:7.2f} s")
     times = {}
     for n in (1, 2):
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
-                Client(lc) as client:
+        with local_dask_cluster(n) as lc, Client(lc) as client:
             run(client)  # warm-up: workers import mramsim
             t = time.perf_counter()
             got = run(client)

@@ -54,6 +54,7 @@ __all__ = [
     "CheckpointMismatchError",
     "EXECUTORS",
     "open_executor",
+    "local_dask_cluster",
 ]
 
 #: Executor names accepted by :func:`map_blocks` (besides an address or an object).
@@ -284,6 +285,39 @@ def _open_checkpoint(cdir: Path, manifest: dict, nb: int) -> dict:
 
 
 # -- executors -------------------------------------------------------------------------
+#: glibc malloc settings for Dask worker processes (see :func:`local_dask_cluster`) [bytes].
+WORKER_MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": 1 << 27, "MALLOC_MMAP_THRESHOLD_": 1 << 26}
+
+
+def local_dask_cluster(n_workers: int | None = None, **kwargs):
+    """A :class:`distributed.LocalCluster` tuned for block-wise NumPy Monte Carlo.
+
+    One single-threaded worker process per core. Dask starts its workers with
+    ``MALLOC_TRIM_THRESHOLD_=65536``, which also switches off glibc's dynamic
+    mmap threshold, so every NumPy temporary above 128 kB is mmapped and
+    unmapped again: measured here, a read-margin block ran 1.6x slower in
+    such a worker than in the parent process. The workers get
+    :data:`WORKER_MALLOC_ENV` instead (temporaries reused from the heap,
+    memory still returned above 128 MB); with it the same block runs within
+    ~10 % of the parent's speed.
+
+    Parameters
+    ----------
+    n_workers : int, optional
+        Worker processes [-] (default: one per core).
+    **kwargs
+        Passed to :class:`distributed.LocalCluster`.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    opts = {"n_workers": n_workers or os.cpu_count() or 1, "threads_per_worker": 1, "processes": True,
+            "dashboard_address": None, **kwargs}
+    env = {f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_MALLOC_ENV.items()}
+    with dask.config.set(env):
+        return LocalCluster(**opts)
+
+
 def _resolve_executor(executor):
     """Return (kind, backend, owned) with kind in {'serial', 'futures', 'dask'}."""
     if isinstance(executor, str):
@@ -301,9 +335,7 @@ def _resolve_executor(executor):
             except ImportError:  # pragma: no cover - depends on the install
                 raise MramsimError("executor='dask' needs dask[distributed]: pip install 'mramsim[distributed]'") from None
             if executor == "dask":
-                cluster = LocalCluster(
-                    n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
-                )
+                cluster = local_dask_cluster()
                 client = Client(cluster)
                 client._mramsim_cluster = cluster
             else:
