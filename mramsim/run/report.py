@@ -257,6 +257,8 @@ def write_report(path, results: dict, cfg) -> Path:
     secs = prov.get("stage_seconds") or {}
     if secs:
         L += ["", "Stage times [s]: " + ", ".join(f"{k} {v:.1f}" for k, v in secs.items())]
-    L += ["", "All numbers are also in `results.json` (SI units); the config used is `config.toml`.", ""]
+    L += ["", "All numbers are also in `results.json` (SI units); the config used is `config.toml`. "
+          "Reproduce (any executor gives the same numbers; finished work in this folder is reused):", "",
+          "```", f"mramsim run {base.name}/config.toml --out {base.name}", "```", ""]
     path.write_text("\n".join(L))
     return path

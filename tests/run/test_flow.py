@@ -196,7 +196,7 @@ def test_cli_run_reports_config_errors_with_line(tmp_path, capsys):
 def test_cli_margin_runs_margin_and_sweeps_only(tmp_path, capsys):
     from mramsim.cli import main
 
-    cfg = _config(tmp_path, n_samples=512, sweep="[0.15]")
+    cfg = _config(tmp_path, n_samples=512, sweep="[0.15]\nanneal_temperature_C = [350]")
     out = tmp_path / "m"
     assert main(["margin", "--config", str(cfg), "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
@@ -204,6 +204,10 @@ def test_cli_margin_runs_margin_and_sweeps_only(tmp_path, capsys):
     assert res["status"]["margin"] == "done" and res["status"]["sweeps"] == "done"
     assert res["status"]["export"] == "skipped: not requested"
     assert f"BER {res['margin']['ber']:.3g}" in printed
+    # the anneal sweep re-ran physics and fit at 350 C: a smaller TMR than the 400 C model, a larger BER
+    (pt,) = res["sweeps"]["anneal_temperature"]["points"]
+    assert pt["ber"] > res["margin"]["ber"]
+    assert (out / "sweeps" / "anneal_models" / "Ta_350.0C" / ".cache.pkl").is_file()
     assert not (out / "compact" / "mtj_ngspice.lib").exists()
 
 
