@@ -41,8 +41,12 @@ nominal solution (solved per column, with the exact model) in the sample's
 quadratic regime, the predicted next update) is below ``tol``. (B) Optional
 (``polish=True``, automatic if the spline misses 1e-9): Newton steps with
 the exact residual from ``cm.current`` until the update is below ``tol``.
-P and AP columns are solved as separate groups (P cells need no TMR term).
-A failure to converge raises :class:`ConvergenceError`.
+P and AP columns are solved as separate groups (P cells need no TMR term);
+the common case (transistor in its forward linear region) runs in a fused,
+in-place kernel whose converged point is region-checked, other chunks are
+re-solved with the general level-1 equations. The ladder reduction, spline
+and nominal solution are cached per array and read configuration. A failure
+to converge raises :class:`ConvergenceError`.
 
 Full solver (:func:`solve_full`)
 --------------------------------
