@@ -250,10 +250,14 @@ def _fit_summary(cm) -> dict:
             for k in ("max_rel_error", "rms_rel_error", "n_points", "v_range", "t_range"):
                 if hasattr(rep, k):
                     out[k] = getattr(rep, k)
+    import dataclasses
+
     params = {}
-    for k in ("r_p0", "tmr0", "area", "vh_pos", "vh_neg", "b1", "b2", "tc_rp", "tc_tmr", "v_c", "t_nom"):
-        if hasattr(cm, k):
-            params[k] = getattr(cm, k)
+    if dataclasses.is_dataclass(cm):
+        for f in dataclasses.fields(cm):
+            v = getattr(cm, f.name)
+            if isinstance(v, (int, float, np.floating)) and not isinstance(v, bool):
+                params[f.name] = v
     out["parameters"] = params
     for k in [k for k in out if "time" in k and isinstance(out[k], float)]:  # wall-clock, not a result
         out.pop(k)
