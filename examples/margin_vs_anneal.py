@@ -98,7 +98,10 @@ def main(argv=None):
         cfg = cfg.replace(array=replace(cfg.array, rows=32, cols=32),
                           device=replace(cfg.device, n_v=21, n_t=3))
     a.out.mkdir(parents=True, exist_ok=True)
-    rows = study(cfg, ("Ta", "Pt"), temps, n, a.executor)
+    from mramsim.run.executor import open_executor
+
+    with open_executor(a.executor) as ex:  # one pool / cluster for every point
+        rows = study(cfg, ("Ta", "Pt"), temps, n, ex)
     (a.out / "margin_vs_anneal.json").write_text(json.dumps(rows, indent=1, default=float))
     print("figure:", plot(rows, a.out / "margin_vs_anneal.png"))
 

@@ -59,9 +59,12 @@ def main(argv=None):
     read = cfg.read.build()
     var_uniform = cfg.variation.build(stack, anneal)
     var_mapped = replace(var_uniform, anneal=amap)
-    kw = dict(n_samples=n, seed=cfg.montecarlo.seed, executor=a.executor)
-    res_u = ms.read_margin(arr, var_uniform, read, **kw)
-    res_m = ms.read_margin(arr, var_mapped, read, **kw)
+    from mramsim.run.executor import open_executor
+
+    with open_executor(a.executor) as ex:
+        kw = dict(n_samples=n, seed=cfg.montecarlo.seed, executor=ex)
+        res_u = ms.read_margin(arr, var_uniform, read, **kw)
+        res_m = ms.read_margin(arr, var_mapped, read, **kw)
 
     # maps over the wafer
     x = np.linspace(-0.15, 0.15, 121)
