@@ -94,8 +94,8 @@ def main(argv=None):
     temps = [300, 325, 350, 375, 400, 425, 450]
     n = cfg.sweeps.n_samples
     if a.quick:
-        temps, n = [300, 375, 450], 128
-        cfg = cfg.replace(array=replace(cfg.array, rows=32, cols=32),
+        temps, n = [425], 128
+        cfg = cfg.replace(array=replace(cfg.array, rows=16, cols=16),
                           device=replace(cfg.device, n_v=21, n_t=3))
     a.out.mkdir(parents=True, exist_ok=True)
     from mramsim.run.executor import open_executor
