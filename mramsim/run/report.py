@@ -191,9 +191,12 @@ def write_report(path, results: dict, cfg) -> Path:
         L += [
             "## Compact model",
             "",
-            f"Max relative error over the table: **{_fmt(cmp_.get('max_rel_error'))}** "
-            f"(target {_fmt(cmp_.get('target_max_rel_error'))}: "
-            f"{_fmt(cmp_.get('meets_target'))}); RMS {_fmt(cmp_.get('rms_rel_error'))}.",
+            f"Max relative error of R_P and R_AP in the fit window"
+            f"{' |V| <= ' + _fmt(cmp_['window_v']) + ' V' if cmp_.get('window_v') is not None else ''}: "
+            f"**{_fmt(cmp_.get('max_rel_error'))}** (target {_fmt(cmp_.get('target_max_rel_error'))}: "
+            f"{_fmt(cmp_.get('meets_target'))}); RMS {_fmt(cmp_.get('rms_rel_error'))}"
+            + (f"; over the whole table {_fmt(cmp_['table_max_rel_error'])}"
+               if cmp_.get("table_max_rel_error") is not None else "") + ".",
             "",
             "| parameter | value |",
             "|---|---|",
