@@ -21,7 +21,7 @@ sys-deps:
 	@missing=""; \
 	command -v ngspice  >/dev/null 2>&1 || missing="$$missing ngspice"; \
 	command -v admsXml  >/dev/null 2>&1 || missing="$$missing adms"; \
-	ls /usr/lib/*/libngspice.so* /usr/lib/libngspice.so* >/dev/null 2>&1 || missing="$$missing libngspice0"; \
+	ls /usr/lib/*/libngspice.so* >/dev/null 2>&1 || ls /usr/lib/libngspice.so* >/dev/null 2>&1 || missing="$$missing libngspice0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "installing system packages:$$missing"; \

@@ -294,7 +294,8 @@ def _run_subprocess(text, src_path, workdir, timeout, keep):
     if exe is None:
         raise SimulationError("ngspice not found on PATH (Debian package 'ngspice')", src_path)
     if workdir is not None:
-        Path(workdir).mkdir(parents=True, exist_ok=True)
+        workdir = Path(workdir).resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="mramsim-ngspice-", dir=workdir))
     net_path = Path(src_path) if src_path else tmp / "netlist.cir"
     if not src_path:
@@ -409,7 +410,8 @@ def _run_shared(text, src_path, workdir, timeout, keep):
         nonlocal net_path
         if net_path is None:
             if workdir is not None:
-                Path(workdir).mkdir(parents=True, exist_ok=True)
+                workdir = Path(workdir).resolve()
+                workdir.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix="mramsim-ngspice-", dir=workdir))
             p = tmp / "netlist.cir"
             p.write_text(text if text.endswith("\n") else text + "\n")
