@@ -43,6 +43,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from ..array.read import REFERENCES as _READ_REFERENCES
+from ..compact.export import DIALECTS as _EXPORT_DIALECTS
 from ..constants import T0_CELSIUS
 from ..errors import ConfigError, MramsimError
 
@@ -73,10 +75,10 @@ __all__ = [
     "SCHEMA",
 ]
 
-#: Export dialects (``[export] dialects``), as the compact-model exporters name them.
-DIALECTS = ("ngspice", "hspice", "spectre", "xyce", "verilog-a")
+#: Export dialects (``[export] dialects``): the compact-model exporters' registry.
+DIALECTS = tuple(_EXPORT_DIALECTS)
 #: Read reference schemes (``[read] reference``).
-REFERENCES = ("fixed", "current-midpoint", "averaged")
+REFERENCES = tuple(_READ_REFERENCES)
 
 _REQUIRED = object()
 _NM = 1e-9
