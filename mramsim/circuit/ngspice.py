@@ -405,12 +405,13 @@ def _run_shared(text, src_path, workdir, timeout, keep):
     from PySpice.Spice.NgSpice.Shared import NgSpiceCircuitError, NgSpiceCommandError
 
     net_path = src_path
+    if workdir is not None:
+        workdir = Path(workdir).resolve()
 
     def keep_netlist():
         nonlocal net_path
         if net_path is None:
             if workdir is not None:
-                workdir = Path(workdir).resolve()
                 workdir.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix="mramsim-ngspice-", dir=workdir))
             p = tmp / "netlist.cir"

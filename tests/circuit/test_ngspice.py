@@ -103,6 +103,13 @@ def test_netlist_from_file_and_keep(ngspice, tmp_path):
     assert kept.netlist_path and os.path.isfile(kept.netlist_path)
 
 
+def test_relative_workdir(ngspice, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = run_ngspice(DIVIDER_OP, keep=True, workdir="rel")
+    assert res.netlist_path.startswith(str(tmp_path / "rel")) and os.path.isfile(res.netlist_path)
+    assert res["v(out)"][0] == pytest.approx(0.9)
+
+
 def test_concurrent_calls_do_not_interfere(ngspice):
     vals = [0.1, 0.2, 0.3, 0.4]
     nets = [DIVIDER_OP.replace("V1 in 0 1.2", f"V1 in 0 {v}") for v in vals]
@@ -120,9 +127,15 @@ def test_backends_agree(ngspice, libngspice):
             np.testing.assert_allclose(b[k], a[k], rtol=1e-9, atol=1e-15, err_msg=k)
 
 
-def test_shared_backend_error(libngspice):
-    with pytest.raises(SimulationError, match="could not find a valid modelname"):
+def test_shared_backend_error(libngspice, tmp_path, monkeypatch):
+    with pytest.raises(SimulationError, match="could not find a valid modelname") as info:
         run_ngspice(BROKEN, backend="shared")
+    assert os.path.isfile(info.value.netlist_path)
+    # a relative workdir is resolved; the failed netlist is kept there
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SimulationError) as info:
+        run_ngspice(BROKEN, backend="shared", workdir="rel")
+    assert str(tmp_path / "rel") in info.value.netlist_path and os.path.isfile(info.value.netlist_path)
     # the library is usable again afterwards
     assert run_ngspice(DIVIDER_OP, backend="shared")["v(out)"][0] == pytest.approx(0.9)
 
