@@ -193,6 +193,39 @@ def stat_scales(cm, dthk: str, darea: str, dann: str) -> tuple[str, str]:
 _CTRL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def spice_instance(cm, sig: dict | None, stat_line: str, group=lambda s: f"({s})"):
+    """Instance parameters, statistical ``.param`` line and scale expressions of a SPICE-family card.
+
+    Parameters
+    ----------
+    cm : CompactMTJ
+        The model (its area is the default ``area`` instance parameter [m^2]).
+    sig : dict or None
+        Sigmas from :func:`sigmas` for the statistical variant, None for the nominal card.
+    stat_line : str
+        The dialect's line drawing ``dthk darea dann`` (its AGAUSS syntax).
+    group : callable
+        How the dialect groups a sub-expression (parentheses by default).
+
+    Returns
+    -------
+    params, body, rs, ks : str, list of str, str, str
+        The ``.subckt`` parameter list, extra body lines, and the R_P and TMR
+        scale expressions ``rscale*area0/area[*stat]`` and ``state*tmrscale[*stat]``.
+    """
+    a0 = num(cm.area)
+    rs, ks = group(f"rscale*{a0}/area"), group("state*tmrscale")
+    params = f"state=0 area={a0} rscale=1 tmrscale=1"
+    body = []
+    if sig is not None:
+        params += (f" sigthk={num(sig['sigma_thickness'])} sigarea={num(sig['sigma_area_rel'])}"
+                   f" sigann={num(sig['sigma_anneal'])}")
+        body.append(stat_line)
+        r_stat, t_stat = stat_scales(cm, "dthk", "darea", "dann")
+        rs, ks = group(f"{rs}*{r_stat}"), group(f"{ks}*{t_stat}")
+    return params, body, rs, ks
+
+
 def clean(text) -> str:
     """A provenance value safe inside a one-line comment (control characters -> space)."""
     return _CTRL.sub(" ", str(text)).strip()

@@ -15,23 +15,14 @@ from ...constants import T0_CELSIUS
 from . import _common as c
 
 COMMENT = "* "
+#: Statistical variant: one Gaussian draw per instance of thickness, area and anneal deviations.
+STAT_LINE = '.PARAM dthk=AGAUSS(0,sigthk,1) darea=AGAUSS(0,sigarea,1) dann=AGAUSS(0,sigann,1)'
 
 
 def render(cm, name: str, statistical: bool = False, **options) -> str:
     """HSPICE subcircuit text (see module docstring)."""
     sig = c.sigmas(cm, options) if statistical else None
-    a0 = c.num(cm.area)
-    rs = f"(rscale*{a0}/area)"
-    ks = "(state*tmrscale)"
-    params = f"state=0 area={a0} rscale=1 tmrscale=1"
-    body = []
-    if statistical:
-        params += (f" sigthk={c.num(sig['sigma_thickness'])} sigarea={c.num(sig['sigma_area_rel'])}"
-                   f" sigann={c.num(sig['sigma_anneal'])}")
-        body.append(".PARAM dthk=AGAUSS(0,sigthk,1) darea=AGAUSS(0,sigarea,1) dann=AGAUSS(0,sigann,1)")
-        r_stat, t_stat = c.stat_scales(cm, "dthk", "darea", "dann")
-        rs = f"({rs}*{r_stat})"
-        ks = f"({ks}*{t_stat})"
+    params, body, rs, ks = c.spice_instance(cm, sig, STAT_LINE)
     hooks = c.Hooks(v="V(te,be)", tk=f"(TEMPER+{c.num(T0_CELSIUS)})", rs=rs, ks=ks)
     expr = c.pieces(cm, hooks)["i"]
     lines = [COMMENT + ln for ln in c.header_lines(cm, name, "hspice", statistical, sig)]
