@@ -78,6 +78,8 @@ __all__ = ["ReadSolution", "FullSolution", "read_currents", "solve_full", "colum
 
 #: per array: nominal solutions and reduced ladders of recent reads (sample-independent)
 _NOMINAL_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+#: per array: full state maps of the uniform-state reads of :func:`_read_fast`
+_FULL_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _CHUNK = 8192          # elements per vectorised chunk (fits in L2 with the temporaries)
 _SPLINE_NODES = 2049
 _SPLINE_MAX_NODES = 32769
@@ -541,6 +543,56 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
     rs = np.broadcast_to(rs, (S, nc))
     ts = np.broadcast_to(ts, (S, nc))
     dvt = np.broadcast_to(dvt, (S, nc))
+    i_cell, v_mtj, iters, eq = _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish,
+                                          rs, ts, dvt)
+    i_bl = eq["i_bl0"][None, :] + eq["m_bl"][None, :] * i_cell
+    ref = i_cell[:, C:] if arr.n_ref else None
+    return ReadSolution(i_cell=i_cell[:, :C], i_bl=i_bl[:, :C], v_mtj=v_mtj[:, :C], iterations=iters, i_ref=ref)
+
+
+def _read_fast(arr, selected_row, state, v_read, T, rs, ts, dvt):
+    """Selected-cell current and MTJ voltage of data cells all in ``state`` (no input checks).
+
+    Private fast entry of :func:`read_currents` for callers that generate
+    their inputs themselves (the Monte Carlo of :mod:`mramsim.array.margin`):
+    ``selected_row`` a valid row, ``state`` 0 or 1, ``v_read`` [V] and ``T``
+    [K] as checked by :func:`read_currents`, ``rs``, ``ts``, ``dvt`` float64
+    arrays of shape (samples, cols) with finite values in the ranges
+    :func:`read_currents` accepts. Default ``v_wl``, ``tol`` and
+    ``max_iter``. Same arithmetic as :func:`read_currents`.
+
+    Returns
+    -------
+    i_cell, v_mtj : ndarray
+        (samples, cols) cell current [A] and MTJ voltage [V].
+    """
+    C = arr.cols
+    fk = (selected_row, int(state))
+    fulls = _FULL_CACHE.setdefault(arr, {})
+    full = fulls.get(fk)
+    if full is None:
+        full = arr.full_states(np.full(C, int(state), dtype=np.int8), selected_row)
+        fulls[fk] = full
+    if arr.n_ref:
+        S = rs.shape[0]
+        ones = np.ones((S, arr.n_ref))
+        rs = np.concatenate([rs, ones], 1)
+        ts = np.concatenate([ts, ones], 1)
+        dvt = np.concatenate([dvt, np.zeros((S, arr.n_ref))], 1)
+    i_cell, v_mtj, _, _ = _solve_row(arr, selected_row, full, float(v_read), float(T), arr.v_wl, 1e-10, 60,
+                                     None, rs, ts, dvt)
+    if arr.n_ref:
+        return i_cell[:, :C], v_mtj[:, :C]
+    return i_cell, v_mtj
+
+
+def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, rs, ts, dvt):
+    """Core of :func:`read_currents` on checked inputs; ``rs``, ``ts``, ``dvt`` are (S, n_cols).
+
+    Returns ``(i_cell, v_mtj, iterations, eq)`` with (S, n_cols) arrays
+    (reference columns included) and the reduced ladders ``eq``.
+    """
+    S, nc = rs.shape
     state = full[selected_row].astype(float)
 
     acc = arr.access
@@ -668,12 +720,20 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
         is_ap = want == 1.0
         ng = cols_g.size
         rows_per_chunk = max(1, _CHUNK // ng)
-        tiled = {k: np.tile(v[cols_g], rows_per_chunk) for k, v in
-                 (("vth", vth_c), ("rth", rth_c), ("kb", kb_c), ("a", a_c), ("lo", lo_c), ("hi", hi_c),
-                  ("xn", xn), ("drs", dx_drs), ("dsts", dx_dsts), ("dvt", dx_dvt))}
-        rs_g = np.take(rs, cols_g, axis=1)          # take: much faster than fancy indexing
-        ts_g = np.take(ts, cols_g, axis=1)
-        dvt_g = np.take(dvt, cols_g, axis=1)
+        tkey = ("tiled", want, rows_per_chunk)
+        tiled = hit.get(tkey)
+        if tiled is None:
+            tiled = {k: np.tile(v[cols_g], rows_per_chunk) for k, v in
+                     (("vth", vth_c), ("rth", rth_c), ("kb", kb_c), ("a", a_c), ("lo", lo_c), ("hi", hi_c),
+                      ("xn", xn), ("drs", dx_drs), ("dsts", dx_dsts), ("dvt", dx_dvt))}
+            hit[tkey] = tiled
+        whole = ng == nc                              # one group: every column, in order
+        if whole:
+            rs_g, ts_g, dvt_g = rs, ts, dvt
+        else:
+            rs_g = np.take(rs, cols_g, axis=1)          # take: much faster than fancy indexing
+            ts_g = np.take(ts, cols_g, axis=1)
+            dvt_g = np.take(dvt, cols_g, axis=1)
         i_g = np.empty((S, ng))
         x_g = np.empty((S, ng))
         for r0 in range(0, S, rows_per_chunk):
@@ -686,14 +746,19 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
             dvt_b = dvt_g[sl].reshape(-1)
             vth_b, rth_b, kb_b, lo_b, hi_b = tb["vth"], tb["rth"], tb["kb"], tb["lo"], tb["hi"]
             a_b = tb["a"] - dvt_b
-            x = tb["drs"] * (rs_b - 1.0)
+            x = rs_b - 1.0
+            x *= tb["drs"]
             x += tb["xn"]
-            x += tb["dvt"] * dvt_b
+            w = tb["dvt"] * dvt_b
+            x += w
             if is_ap:
-                x += tb["dsts"] * (sts_b - 1.0)
+                np.subtract(sts_b, 1.0, out=w)
+                w *= tb["dsts"]
+                x += w
             np.maximum(x, lo_b, out=x)
             np.minimum(x, hi_b, out=x)
-            fast = _newton_linear_region(sp, x, 1.0 / rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b,
+            np.divide(1.0, rs_b, out=w)
+            fast = _newton_linear_region(sp, x, w, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b,
                                          beta, lam, goff, tol_a, max_iter)
             if fast is None:
                 x, i1, na = newton(x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b, tol_=tol_a)
@@ -711,15 +776,15 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
             iters = max(iters, na + nb)
             i_g[sl] = i1.reshape(m, ng)
             x_g[sl] = x.reshape(m, ng)
+        if whole:
+            return i_g, x_g, iters, eq
         parts.append((cols_g, i_g, x_g))
     order = np.concatenate([p[0] for p in parts])
     inv = np.empty_like(order)
     inv[order] = np.arange(order.size)
     i_cell = np.take(np.concatenate([p[1] for p in parts], axis=1), inv, axis=1)
     v_mtj = np.take(np.concatenate([p[2] for p in parts], axis=1), inv, axis=1)
-    i_bl = eq["i_bl0"][None, :] + eq["m_bl"][None, :] * i_cell
-    ref = i_cell[:, C:] if arr.n_ref else None
-    return ReadSolution(i_cell=i_cell[:, :C], i_bl=i_bl[:, :C], v_mtj=v_mtj[:, :C], iterations=iters, i_ref=ref)
+    return i_cell, v_mtj, iters, eq
 
 
 # -- full sparse solve -----------------------------------------------------------------
