@@ -421,10 +421,14 @@ class Variation:
 
 def _physics_scales(cm, d_thickness, d_area_rel):
     """(r_scale, tmr_scale) from thickness and area changes via the compact model."""
+    fast = getattr(cm, "_variation_scales_fast", None)
+    if fast is not None:         # internally generated, finite inputs: no re-validation
+        rs, ts = fast(d_thickness, d_area_rel, 0.0)
+        return np.asarray(rs, float), np.asarray(ts, float)
     fn = getattr(cm, "variation_scales", None)
     if fn is not None:
         rs, ts = fn(d_thickness=d_thickness, d_area_rel=d_area_rel, d_anneal=0.0)
-        return np.asarray(rs, float), np.asarray(ts, float)
+        return np.array(rs, float), np.array(ts, float)      # owned copies (cell_scales multiplies in place)
     if np.any(np.asarray(d_thickness) != 0):
         raise MramsimError(
             "thickness variation needs the compact model's physics sensitivities "
@@ -432,6 +436,17 @@ def _physics_scales(cm, d_thickness, d_area_rel):
         )
     # area only: R scales as 1/A exactly (same RA), TMR unchanged
     return 1.0 / (1.0 + np.asarray(d_area_rel, float)), np.ones(np.shape(d_area_rel))
+
+
+def _mul(a, b):
+    """``a * b``; in place in ``a`` when ``a`` is an array made by :func:`cell_scales` of the result's shape."""
+    if isinstance(a, float) and a == 1.0:
+        return b if isinstance(b, np.ndarray) and b.ndim else a * b   # 1.0 * b == b exactly
+    if isinstance(a, np.ndarray) and a.ndim and a.flags.writeable and a.dtype == np.float64 \
+            and a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
+        a *= b
+        return a
+    return a * b
 
 
 def cell_scales(local, die, var: Variation, cm):
@@ -455,13 +470,14 @@ def cell_scales(local, die, var: Variation, cm):
         Multipliers on R_P and TMR [-] and the threshold shift [V]; scalars
         1, 1, 0 when nothing is active.
     """
+    # products accumulate in place in the arrays created here (same order, so the same rounding)
     r = 1.0
     t = 1.0
     vth = 0.0
     if "ra" in local:
-        r = r * np.exp(var.ra_sigma * local["ra"])
+        r = _mul(r, np.exp(var.ra_sigma * local["ra"]))
     if "ra_die" in die:
-        r = r * np.exp(var.ra_die_sigma * die["ra_die"])
+        r = _mul(r, np.exp(var.ra_die_sigma * die["ra_die"]))
     if "thickness" in local or "cd" in local:
         dd = var.thickness_sigma * local["thickness"] if "thickness" in local else 0.0
         if "cd" in local:
@@ -471,16 +487,17 @@ def cell_scales(local, die, var: Variation, cm):
             da = cd_to_area_rel(var.cd_sigma * local["cd"], cd)
         else:
             da = np.zeros(np.shape(dd))
-        dd = np.broadcast_to(dd, np.shape(da)) if np.ndim(dd) < np.ndim(da) else dd
+        if np.ndim(dd) and np.ndim(dd) < np.ndim(da):
+            dd = np.broadcast_to(dd, np.shape(da))
         rs, ts = _physics_scales(cm, dd, da)
-        r = r * rs
-        t = t * ts
+        r = _mul(r, rs)
+        t = _mul(t, ts)
     if "tmr" in local:
-        t = t * np.exp(var.tmr_sigma * local["tmr"])
+        t = _mul(t, np.exp(var.tmr_sigma * local["tmr"]))
     if "anneal" in die:
         rs, ts = var.anneal.scales_from_u(die["anneal"])
-        r = r * rs
-        t = t * ts
+        r = _mul(r, rs)
+        t = _mul(t, ts)
     if "vth" in local:
         vth = var.vth_sigma * local["vth"]
     if "defect" in local:

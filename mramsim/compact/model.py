@@ -448,6 +448,17 @@ class CompactMTJ:
         dd = np.asarray(check_finite("d_thickness", d_thickness), float)
         da = np.asarray(check_range("d_area_rel", d_area_rel, -1.0, lo_open=True), float)
         dta = np.asarray(check_finite("d_anneal", d_anneal), float)
+        r_scale, tmr_scale = self._variation_scales_fast(dd, da, dta)
+        shape = np.broadcast_shapes(dd.shape, da.shape, dta.shape)
+        return np.broadcast_to(r_scale, shape).copy(), np.broadcast_to(tmr_scale, shape).copy()
+
+    def _variation_scales_fast(self, dd, da, dta):
+        """:meth:`variation_scales` without input checks or broadcasting (same equations).
+
+        For internally generated, finite inputs (``da > -1``) [m, -, K];
+        returns ``(r_scale, tmr_scale)`` as computed (a scalar where the
+        inputs allow).
+        """
 
         def sens(key, delta, what):
             if key in self.sensitivities:
@@ -463,8 +474,7 @@ class CompactMTJ:
         ln_t = sens("dlnTMR_dthickness", dd, "d_thickness") + sens("dlnTMR_danneal", dta, "d_anneal")
         r_scale = np.exp(ln_r) / (1.0 + da)
         tmr_scale = np.exp(ln_t)
-        shape = np.broadcast_shapes(dd.shape, da.shape, dta.shape)
-        return np.broadcast_to(r_scale, shape).copy(), np.broadcast_to(tmr_scale, shape).copy()
+        return r_scale, tmr_scale
 
     # -- export --------------------------------------------------------------------
     def to_netlist(self, dialect: str = "ngspice", name: str | None = None, statistical: bool = False,
