@@ -165,21 +165,27 @@ def evaluate_reads(ctx: ReadContext, u, *, return_signals=False):
     cells, die, sa = split_u(u, var, read)
     cm = arr.mtj
     shape = (ns, nc)
+    fast = _fast_solver(ctx.solver)
     scales = {}
     for name, loc in cells.items():
         r, t, v = cell_scales(loc, die, var, cm)
-        scales[name] = tuple(np.broadcast_to(np.asarray(x, float), shape) for x in (r, t, v))
+        scales[name] = tuple(_as_shape(x, shape) for x in (r, t, v))
     nref = read.n_ref_cells
     sig = {}
     for state, refs in ((0, [f"refP{i}" for i in range(nref)]), (1, [f"refAP{i}" for i in range(nref)])):
         group = ["cell"] + refs
-        rs = np.concatenate([scales[g][0] for g in group], axis=0)
-        ts = np.concatenate([scales[g][1] for g in group], axis=0)
-        vs = np.concatenate([scales[g][2] for g in group], axis=0)
-        sol = ctx.solver(arr, selected_row=ctx.selected_row, states=np.full(nc, state, dtype=np.int8),
-                         v_read=read.v_read, temperature=read.temperature,
-                         r_scale=rs, tmr_scale=ts, vth_shift=vs)
-        s = np.asarray(sol.i_cell if read.sensing == "current" else sol.v_mtj, float)
+        if len(group) == 1:                  # fixed reference: the data cell alone, no copy
+            rs, ts, vs = scales["cell"]
+        else:
+            rs, ts, vs = (np.concatenate([scales[g][k] for g in group], axis=0) for k in range(3))
+        if fast is not None:                 # inputs made here: the solver's private entry, no re-checks
+            i_cell, v_mtj = fast(arr, ctx.selected_row, state, read.v_read, read.temperature, rs, ts, vs)
+            s = i_cell if read.sensing == "current" else v_mtj
+        else:
+            sol = ctx.solver(arr, selected_row=ctx.selected_row, states=np.full(nc, state, dtype=np.int8),
+                             v_read=read.v_read, temperature=read.temperature,
+                             r_scale=rs, tmr_scale=ts, vth_shift=vs)
+            s = np.asarray(sol.i_cell if read.sensing == "current" else sol.v_mtj, float)
         s = s.reshape(len(group), ns, nc)
         sig[state] = s
     s_p = sig[0][0]
@@ -189,14 +195,39 @@ def evaluate_reads(ctx: ReadContext, u, *, return_signals=False):
     else:
         s_ref = np.full(shape, ctx.s_ref_fixed)
     q = read.polarity
-    delta = 0.0 if sa is None else read.sa_offset_sigma * read.offset_scale() * sa
-    m_p = q * (s_p - s_ref) + delta
-    m_ap = -q * (s_ap - s_ref) - delta
+    # m_P = q (s_P - s_ref) + delta, m_AP = -q (s_AP - s_ref) - delta, in place (q = +-1: exact)
+    m_p = np.subtract(s_p, s_ref)
+    m_ap = np.subtract(s_ap, s_ref)
+    if q == 1:
+        np.negative(m_ap, out=m_ap)
+    else:
+        np.negative(m_p, out=m_p)
+    if sa is not None:
+        delta = (read.sa_offset_sigma * read.offset_scale()) * sa
+        m_p += delta
+        m_ap -= delta
     out = {"m_p": m_p, "m_ap": m_ap}
     if return_signals:
         out.update(s_p=s_p, s_ap=s_ap, s_ref=s_ref, r_scale=scales["cell"][0],
                    tmr_scale=scales["cell"][1], vth_shift=scales["cell"][2])
     return out
+
+
+def _as_shape(x, shape):
+    """``x`` as a C-contiguous float64 array of ``shape`` (no copy when it already is one)."""
+    a = np.asarray(x, float)
+    if a.shape == shape and a.flags.c_contiguous:
+        return a
+    return np.ascontiguousarray(np.broadcast_to(a, shape))
+
+
+def _fast_solver(solver):
+    """The solver's private unchecked entry when ``solver`` is the default ``read_currents``."""
+    from . import solver as _solver_mod
+
+    if solver is getattr(_solver_mod, "read_currents", None):
+        return getattr(_solver_mod, "_read_fast", None)
+    return None
 
 
 def _nominal(ctx: ReadContext, row=None):
