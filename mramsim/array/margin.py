@@ -69,6 +69,8 @@ __all__ = [
 METHODS = ("auto", "mc", "is", "analytic")
 #: Target number of cell reads per random block (block size = this // cols).
 CELLS_PER_BLOCK = 262144
+#: Cell reads evaluated at once inside a Monte Carlo block (keeps the temporaries in cache).
+SUB_BLOCK_CELLS = 262144
 #: Large |u| used to condition the data cell's defect indicator.
 _U_COND = 40.0
 
@@ -161,6 +163,15 @@ def evaluate_reads(ctx: ReadContext, u, *, return_signals=False):
     u = np.asarray(u, float)
     if u.ndim != 3 or u.shape[1] != arr.cols:
         raise ParameterError("u.shape", u.shape, f"(samples, {arr.cols}, n_vars)")
+    out = _evaluate(ctx, u, return_signals)
+    if return_signals and np.ndim(out["s_ref"]) == 0:
+        out["s_ref"] = np.full(out["m_p"].shape, out["s_ref"])
+    return out
+
+
+def _evaluate(ctx: ReadContext, u, return_signals):
+    """:func:`evaluate_reads` on a checked ``u``; a fixed reference stays a scalar ``s_ref``."""
+    arr, var, read = ctx.arr, ctx.var, ctx.read
     ns, nc = u.shape[:2]
     cells, die, sa = split_u(u, var, read)
     cm = arr.mtj
@@ -190,18 +201,21 @@ def evaluate_reads(ctx: ReadContext, u, *, return_signals=False):
         sig[state] = s
     s_p = sig[0][0]
     s_ap = sig[1][0]
-    if nref:
+    if nref == 1:                            # the mean of one cell is that cell (exactly)
+        s_ref = sig[0][1] + sig[1][1]
+        s_ref *= 0.5
+    elif nref:
         s_ref = 0.5 * (sig[0][1:].mean(axis=0) + sig[1][1:].mean(axis=0))
     else:
-        s_ref = np.full(shape, ctx.s_ref_fixed)
+        s_ref = np.float64(ctx.s_ref_fixed)
     q = read.polarity
-    # m_P = q (s_P - s_ref) + delta, m_AP = -q (s_AP - s_ref) - delta, in place (q = +-1: exact)
-    m_p = np.subtract(s_p, s_ref)
-    m_ap = np.subtract(s_ap, s_ref)
+    # m_P = q (s_P - s_ref) + delta, m_AP = -q (s_AP - s_ref) - delta (q = +-1; -(a - b) == b - a exactly)
     if q == 1:
-        np.negative(m_ap, out=m_ap)
+        m_p = np.subtract(s_p, s_ref)
+        m_ap = np.subtract(s_ref, s_ap)
     else:
-        np.negative(m_p, out=m_p)
+        m_p = np.subtract(s_ref, s_p)
+        m_ap = np.subtract(s_ap, s_ref)
     if sa is not None:
         delta = (read.sa_offset_sigma * read.offset_scale()) * sa
         m_p += delta
@@ -271,12 +285,36 @@ def _fixed_reference(ctx: ReadContext):
 
 
 # ----------------------------------------------------------------------------- Monte Carlo
+def _sub_rows(ctx):
+    """Samples per sub-block of a Monte Carlo block (cache-sized, aligned to the solver's chunks)."""
+    from . import solver as _solver_mod
+
+    per_chunk = max(1, getattr(_solver_mod, "_CHUNK", 8192) // ctx.arr.n_cols)
+    return per_chunk * max(1, SUB_BLOCK_CELLS // (per_chunk * ctx.arr.cols))
+
+
 def _mc_block(start, stop, rng, *, ctx, n_keep, n_worst):
     n = stop - start
     d = len(ctx.names)
-    u = rng.standard_normal((n, ctx.arr.cols, d))
-    out = evaluate_reads(ctx, u, return_signals=True)
-    res = {"n": n * ctx.arr.cols}
+    nc = ctx.arr.cols
+    u = rng.standard_normal((n, nc, d))
+    # evaluate in cache-sized sub-blocks of samples (every read is independent and elementwise in u,
+    # so the margins are those of one call on the whole block)
+    keep = max(0, min(stop, n_keep) - start)
+    out = {"m_p": np.empty((n, nc)), "m_ap": np.empty((n, nc))}
+    kept = {k: [] for k in ("s_p", "s_ap", "s_ref")}
+    step = _sub_rows(ctx)
+    for r0 in range(0, n, step):
+        r1 = min(n, r0 + step)
+        o = _evaluate(ctx, u[r0:r1], r0 < keep)
+        out["m_p"][r0:r1] = o["m_p"]
+        out["m_ap"][r0:r1] = o["m_ap"]
+        if r0 < keep:
+            for k in kept:
+                kept[k].append(np.broadcast_to(o[k], o["m_p"].shape)[: keep - r0])
+    for k, v in kept.items():
+        out[k] = np.concatenate(v, axis=0) if v else np.zeros((0, nc))
+    res = {"n": n * nc}
     for st in ("p", "ap"):
         m = out[f"m_{st}"]
         res[f"fail_{st}"] = int(np.count_nonzero(m < 0))
@@ -286,13 +324,15 @@ def _mc_block(start, stop, rng, *, ctx, n_keep, n_worst):
         k = min(n_worst, flat.size)
         idx = np.argpartition(flat, k - 1)[:k]
         si, ci = np.unravel_index(idx, m.shape)
+        # the data-cell parameters of the worst reads (cell_scales is elementwise in u)
+        cells, die, _ = split_u(u[si, ci], ctx.var, ctx.read)
+        rw, tw, vw = (np.broadcast_to(np.asarray(x, float), (k,))
+                      for x in cell_scales(cells["cell"], die, ctx.var, ctx.arr.mtj))
         res[f"worst_{st}"] = [
             {"margin": float(flat[j]), "sample": int(start + a), "col": int(b),
-             "r_scale": float(out["r_scale"][a, b]), "tmr_scale": float(out["tmr_scale"][a, b]),
-             "vth_shift": float(out["vth_shift"][a, b])}
-            for j, a, b in zip(idx, si, ci)
+             "r_scale": float(rw[i]), "tmr_scale": float(tw[i]), "vth_shift": float(vw[i])}
+            for i, (j, a, b) in enumerate(zip(idx, si, ci))
         ]
-    keep = max(0, min(stop, n_keep) - start)
     res["keep"] = {k: out[k][:keep].copy() for k in ("s_p", "s_ap", "s_ref", "m_p", "m_ap")}
     return res
 
