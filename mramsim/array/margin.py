@@ -322,8 +322,16 @@ def _mc_block(start, stop, rng, *, ctx, n_keep, n_worst):
         res[f"sumsq_{st}"] = (m * m).sum(axis=0)
         flat = m.ravel()
         k = min(n_worst, flat.size)
-        idx = np.argpartition(flat, k - 1)[:k]
-        si, ci = np.unravel_index(idx, m.shape)
+        if m.shape[0] > 4 * k:
+            # the k smallest margins lie in the k samples (rows) with the smallest row minima
+            rows_k = np.sort(np.argpartition(m.min(axis=1), k - 1)[:k])
+            sub = m[rows_k].ravel()
+            j = np.argpartition(sub, k - 1)[:k]
+            si, ci = rows_k[j // m.shape[1]], j % m.shape[1]
+            idx = si * m.shape[1] + ci
+        else:
+            idx = np.argpartition(flat, k - 1)[:k]
+            si, ci = np.unravel_index(idx, m.shape)
         # the data-cell parameters of the worst reads (cell_scales is elementwise in u)
         cells, die, _ = split_u(u[si, ci], ctx.var, ctx.read)
         rw, tw, vw = (np.broadcast_to(np.asarray(x, float), (k,))

@@ -438,6 +438,14 @@ def _physics_scales(cm, d_thickness, d_area_rel):
     return 1.0 / (1.0 + np.asarray(d_area_rel, float)), np.ones(np.shape(d_area_rel))
 
 
+def _exp_scaled(sigma, u):
+    """``exp(sigma u)`` computed in one new array."""
+    x = np.multiply(sigma, u)
+    if isinstance(x, np.ndarray) and x.ndim:
+        return np.exp(x, out=x)
+    return np.exp(x)
+
+
 def _mul(a, b):
     """``a * b``; in place in ``a`` when ``a`` is an array made by :func:`cell_scales` of the result's shape."""
     if isinstance(a, float) and a == 1.0:
@@ -475,9 +483,9 @@ def cell_scales(local, die, var: Variation, cm):
     t = 1.0
     vth = 0.0
     if "ra" in local:
-        r = _mul(r, np.exp(var.ra_sigma * local["ra"]))
+        r = _mul(r, _exp_scaled(var.ra_sigma, local["ra"]))
     if "ra_die" in die:
-        r = _mul(r, np.exp(var.ra_die_sigma * die["ra_die"]))
+        r = _mul(r, _exp_scaled(var.ra_die_sigma, die["ra_die"]))
     if "thickness" in local or "cd" in local:
         dd = var.thickness_sigma * local["thickness"] if "thickness" in local else 0.0
         if "cd" in local:
@@ -493,7 +501,7 @@ def cell_scales(local, die, var: Variation, cm):
         r = _mul(r, rs)
         t = _mul(t, ts)
     if "tmr" in local:
-        t = _mul(t, np.exp(var.tmr_sigma * local["tmr"]))
+        t = _mul(t, _exp_scaled(var.tmr_sigma, local["tmr"]))
     if "anneal" in die:
         rs, ts = var.anneal.scales_from_u(die["anneal"])
         r = _mul(r, rs)
