@@ -293,11 +293,25 @@ def _sub_rows(ctx):
     return per_chunk * max(1, SUB_BLOCK_CELLS // (per_chunk * ctx.arr.cols))
 
 
+def _normals_planar(rng, n, nc, d, rows=32):
+    """``rng.standard_normal((n, nc, d))`` -- the same numbers -- stored one variable per plane.
+
+    Drawn in slabs of ``rows`` samples (the generator's stream is the same
+    however a draw is split) and transposed while in cache, so each variable
+    ``u[..., j]`` is a contiguous (n, nc) array instead of a stride-``d`` view.
+    """
+    planes = np.empty((d, n, nc))
+    for r0 in range(0, n, rows):
+        r1 = min(n, r0 + rows)
+        planes[:, r0:r1, :] = rng.standard_normal((r1 - r0, nc, d)).transpose(2, 0, 1)
+    return np.moveaxis(planes, 0, -1)
+
+
 def _mc_block(start, stop, rng, *, ctx, n_keep, n_worst):
     n = stop - start
     d = len(ctx.names)
     nc = ctx.arr.cols
-    u = rng.standard_normal((n, nc, d))
+    u = _normals_planar(rng, n, nc, d)
     # evaluate in cache-sized sub-blocks of samples (every read is independent and elementwise in u,
     # so the margins are those of one call on the whole block)
     keep = max(0, min(stop, n_keep) - start)
