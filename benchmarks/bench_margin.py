@@ -9,6 +9,8 @@ Prints
    for a run of 4x ``--samples`` and as the marginal (steady-state) rate
    between runs of ``--samples`` and 4x ``--samples``. Target (issue 7):
    >= 1e7 cell solves/s per core.
+   The Newton kernel used (compiled numba, with its JIT compile time, which
+   the warm-up keeps out of the throughput; or numpy with ``--numpy``).
 2. The wall time to reach a BER of ~1e-12 with a 10 % relative 95 %
    confidence half-width by importance sampling, against the number of reads
    (and the time at the measured throughput) that plain Monte Carlo would
@@ -36,7 +38,20 @@ def main():
     ap.add_argument("--cols", type=int, default=256)
     ap.add_argument("--samples", type=int, default=2000, help="Monte Carlo samples (rows of cols reads)")
     ap.add_argument("--target", type=float, default=1e-12)
+    ap.add_argument("--numpy", action="store_true", help="use the numpy Newton kernels (no numba)")
     args = ap.parse_args()
+
+    from mramsim.array import solver
+    if args.numpy:
+        solver._NUMBA = False
+    kern = solver._kernels()
+    if kern:
+        import numba
+
+        print(f"Newton kernel: numba {numba.__version__} (JIT compile {kern.compile_seconds():.2f} s, "
+              "excluded from the throughput: warm-up first)")
+    else:
+        print("Newton kernel: numpy (numba not importable or --numpy)")
 
     arr = ms.Array1T1MTJ(rows=args.rows, cols=args.cols)
     var = Variation(ra_sigma=0.03, ra_die_sigma=0.015, tmr_sigma=0.03, vth_sigma=0.015, cd_sigma=0.75e-9)

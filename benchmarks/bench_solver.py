@@ -11,6 +11,9 @@ V_read = 0.15 V, 27 C):
   20 mV) at once; cell reads per second = samples x cols / time (wall and
   CPU time, best of ``--repeats``);
 * ratio: ngspice time per sample / solver time per sample;
+* Newton kernel: the compiled numba kernel (its JIT compile time printed
+  separately, excluded from the throughput by a warm-up) or, with
+  ``--numpy`` or without numba, the numpy kernels;
 * agreement: max relative difference of the selected-cell currents, solver vs
   ngspice, for the nominal read and one Monte Carlo sample.
 
@@ -33,6 +36,7 @@ def main(argv=None) -> int:
     ap.add_argument("--spice-repeats", type=int, default=2)
     ap.add_argument("--v-read", type=float, default=0.15)
     ap.add_argument("--temp", type=float, default=300.15, help="temperature [K]")
+    ap.add_argument("--numpy", action="store_true", help="use the numpy Newton kernels (no numba)")
     args = ap.parse_args(argv)
 
     import mramsim.array.solver as solver_mod
@@ -41,6 +45,16 @@ def main(argv=None) -> int:
     from mramsim.circuit.netlist import array_netlist, mtj_from_preset, spice_cross_check
     from mramsim.circuit.ngspice import run_ngspice
 
+    if args.numpy:
+        solver_mod._NUMBA = False
+    kern = solver_mod._kernels()
+    if kern:
+        import numba
+
+        print(f"Newton kernel: numba {numba.__version__} (JIT compile {kern.compile_seconds():.2f} s, "
+              "excluded from the timings: every size is warmed up first)")
+    else:
+        print("Newton kernel: numpy (numba not importable or --numpy)")
     t0 = time.perf_counter()
     cm = mtj_from_preset("cofeb_mgo")
     print(f"MTJ model: cofeb_mgo preset, 400 C / 1 h / Ta anneal, fitted in {time.perf_counter() - t0:.1f} s "

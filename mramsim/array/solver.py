@@ -451,6 +451,110 @@ def _newton_linear_region(sp, x, inv_rs, sts, a, vth, rth, kb, lo, hi, beta, lam
     return None
 
 
+def _newton_numpy(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, goff, tol_, max_iter, v_read, T,
+                  exact=None):
+    """Newton on the MTJ voltage x (numpy reference); returns (x, I, iterations).
+
+    Residual f(x) = I_MTJ(x) - I_D(V_GST, V_DS) - G_OFF V_DS with
+    V_DS = vth - rth I_MTJ - x, V_GST = a - kb I_MTJ (level-1 NMOS of
+    :func:`mramsim.array.cell.level1_ids_derivs`, MTJ from the spline ``sp``
+    or ``exact(x)``); ``x`` clipped to [lo, hi]. ``sts_`` None: P state.
+    Raises :class:`ConvergenceError` on a non-finite update or after
+    ``max_iter`` iterations ([V], [K] in the messages: ``v_read``, ``T``).
+
+    Converged when every element's update is below tol_, or (in the
+    quadratic regime, update < 1e-5 V) when its predicted next update
+    10 |dx_k|^3 / |dx_{k-1}|^2 is below tol_.
+    """
+    prev = None
+    for it in range(1, max_iter + 1):
+        i1, g1 = _mtj_spline_iv(sp, x, rs_, sts_)
+        if exact is not None:
+            i1 = exact(x)
+        vds = vth_ - rth_ * i1 - x
+        vg = a_ - kb_ * i1
+        it_, gm, gds = _transistor(vg, vds, beta, lam)
+        gds += goff
+        f = i1 - it_
+        f -= goff * vds
+        fp = gm * kb_
+        fp += gds * rth_
+        fp += 1.0
+        fp *= g1
+        fp += gds
+        dx = f / fp
+        x_new = x - dx
+        np.maximum(x_new, lo_, out=x_new)
+        np.minimum(x_new, hi_, out=x_new)
+        err = np.abs(x_new - x)
+        x = x_new
+        worst = err.max() if err.size else 0.0
+        if not np.isfinite(worst):
+            raise ConvergenceError(f"read_currents: non-finite Newton update at iteration {it} "
+                                   f"(v_read={v_read} V, T={T} K)")
+        if worst < tol_:
+            return x, i1 - g1 * dx, it
+        if prev is not None and worst < 1e-5:
+            pred = 10.0 * err * err * err / np.maximum(prev * prev, 1e-300)
+            if np.max(np.minimum(pred, err)) < tol_:
+                return x, i1 - g1 * dx, it
+        prev = err
+    bad = int(np.count_nonzero(err >= tol_))
+    raise ConvergenceError(
+        f"read_currents: {bad} of {err.size} cells not converged after max_iter={max_iter} Newton "
+        f"iterations (largest update {worst:.3g} V > tol={tol_:g} V; v_read={v_read} V, T={T} K)")
+
+
+_NUMBA = None      # None: not tried yet; False: numba not importable; else the kernels module
+
+
+def _kernels():
+    """The compiled kernels module, or False when numba is not importable (lazy import)."""
+    global _NUMBA
+    if _NUMBA is None:
+        try:
+            from . import _kernels as k
+        except ImportError:
+            k = False
+        _NUMBA = k
+    return _NUMBA
+
+
+def _newton(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, goff, tol_, max_iter, v_read, T,
+            out_x=None, out_i=None):
+    """Spline-phase Newton: the compiled kernel when numba is importable, else :func:`_newton_numpy`.
+
+    Same arguments, iteration, stopping rule and :class:`ConvergenceError`
+    messages as :func:`_newton_numpy` (``exact`` None); ``out_x``, ``out_i``:
+    optional contiguous (n,) arrays that receive the result.
+    """
+    kern = _kernels()
+    if not kern:
+        return _newton_numpy(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, goff, tol_, max_iter,
+                             v_read, T)
+    n = x.size
+    c = np.ascontiguousarray
+    f = lambda v: c(np.broadcast_to(np.asarray(v, float), (n,)))  # noqa: E731
+    tab = getattr(sp, "tab2", None)
+    if tab is None:
+        tab = sp.tab2 = np.ascontiguousarray(np.stack(sp.tab))
+    is_ap = sts_ is not None
+    xo = np.empty(n) if out_x is None else out_x
+    io = np.empty(n) if out_i is None else out_i
+    status, it, worst, bad = kern.newton_cells(
+        tab, float(sp.lo), float(sp.h), float(sp.inv_h), int(sp.n - 2), f(x), f(rs_),
+        f(sts_) if is_ap else np.empty(0), is_ap, f(a_), f(vth_), f(rth_), f(kb_), f(lo_), f(hi_),
+        float(beta), float(lam), float(goff), float(tol_), int(max_iter), xo, io, np.empty(n))
+    if status == kern.NONFINITE:
+        raise ConvergenceError(f"read_currents: non-finite Newton update at iteration {it} "
+                               f"(v_read={v_read} V, T={T} K)")
+    if status == kern.NOT_CONVERGED:
+        raise ConvergenceError(
+            f"read_currents: {bad} of {n} cells not converged after max_iter={max_iter} Newton "
+            f"iterations (largest update {worst:.3g} V > tol={tol_:g} V; v_read={v_read} V, T={T} K)")
+    return xo.reshape(np.shape(x)), io.reshape(np.shape(x)), it
+
+
 def _as_2d(field, value, cols):
     a = np.asarray(value, float)
     if a.ndim > 2:
@@ -605,49 +709,11 @@ def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, 
     polish = (not sp.ok) if polish is None else bool(polish)
 
     def newton(x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, exact=None, tol_=tol):
-        """Newton on the MTJ voltage x; returns (x, I, iterations).
-
-        Converged when every element's update is below tol_, or (in the
-        quadratic regime, update < 1e-5 V) when its predicted next update
-        10 |dx_k|^3 / |dx_{k-1}|^2 is below tol_.
-        """
-        prev = None
-        for it in range(1, max_iter + 1):
-            i1, g1 = _mtj_spline_iv(sp, x, rs_, sts_)
-            if exact is not None:
-                i1 = exact(x)
-            vds = vth_ - rth_ * i1 - x
-            vg = a_ - kb_ * i1
-            it_, gm, gds = _transistor(vg, vds, beta, lam)
-            gds += goff
-            f = i1 - it_
-            f -= goff * vds
-            fp = gm * kb_
-            fp += gds * rth_
-            fp += 1.0
-            fp *= g1
-            fp += gds
-            dx = f / fp
-            x_new = x - dx
-            np.maximum(x_new, lo_, out=x_new)
-            np.minimum(x_new, hi_, out=x_new)
-            err = np.abs(x_new - x)
-            x = x_new
-            worst = err.max() if err.size else 0.0
-            if not np.isfinite(worst):
-                raise ConvergenceError(f"read_currents: non-finite Newton update at iteration {it} "
-                                       f"(v_read={v_read} V, T={T} K)")
-            if worst < tol_:
-                return x, i1 - g1 * dx, it
-            if prev is not None and worst < 1e-5:
-                pred = 10.0 * err * err * err / np.maximum(prev * prev, 1e-300)
-                if np.max(np.minimum(pred, err)) < tol_:
-                    return x, i1 - g1 * dx, it
-            prev = err
-        bad = int(np.count_nonzero(err >= tol_))
-        raise ConvergenceError(
-            f"read_currents: {bad} of {err.size} cells not converged after max_iter={max_iter} Newton "
-            f"iterations (largest update {worst:.3g} V > tol={tol_:g} V; v_read={v_read} V, T={T} K)")
+        if exact is None:
+            return _newton(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, goff, tol_, max_iter,
+                           v_read, T)
+        return _newton_numpy(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, goff, tol_, max_iter,
+                             v_read, T, exact=exact)
 
     cm = arr.mtj
     one = np.ones(nc)
@@ -762,8 +828,12 @@ def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, 
             np.divide(1.0, rs_b, out=w)
             xo = x_g[sl].reshape(-1)                  # rows of a C-contiguous array: views
             io = i_g[sl].reshape(-1)
-            fast = _newton_linear_region(sp, x, w, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b,
-                                         beta, lam, goff, tol_a, max_iter, out_x=xo, out_i=io)
+            if _kernels():                            # compiled single-pass kernel
+                fast = _newton(sp, x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b, beta, lam, goff,
+                               tol_a, max_iter, v_read, T, out_x=xo, out_i=io)
+            else:                                     # numpy: fused linear-region kernel, then general
+                fast = _newton_linear_region(sp, x, w, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b,
+                                             beta, lam, goff, tol_a, max_iter, out_x=xo, out_i=io)
             if fast is None:
                 x, i1, na = newton(x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b, tol_=tol_a)
             else:

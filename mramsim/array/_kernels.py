@@ -1,0 +1,203 @@
+"""Compiled (numba) kernel of the read solver's per-cell Newton iteration.
+
+Imported lazily by :mod:`mramsim.array.solver` when a solve runs (``import
+mramsim`` does not import numba). The kernel is the same iteration as the
+numpy reference :func:`mramsim.array.solver._newton_numpy` -- the MTJ current
+from the cubic spline of :math:`1/R_P(V)` and TMR(V),
+
+.. math:: I_{MTJ}(x) = \\frac{x\\, g_P(x)}{r_s\\,(1 + s_t\\,\\mathrm{TMR}(x))},
+
+in series with the level-1 (Shichman-Hodges) access NMOS, both polarities and
+all regions, and the column's Thevenin equivalent: the residual
+
+.. math:: f(x) = I_{MTJ}(x) - I_D(V_{GST}, V_{DS}) - G_{OFF} V_{DS},\\quad
+          V_{DS} = V_{th} - R_{th} I_{MTJ} - x,\\quad V_{GST} = a - k_b I_{MTJ}
+
+is driven to zero by Newton steps on the MTJ voltage ``x`` clipped to
+``[lo, hi]``. One pass over the cells per iteration instead of ~60 numpy
+elementwise passes; the stopping rule is the reference's, applied to the whole
+chunk (every update below ``tol``, or in the quadratic regime the predicted
+next update :math:`10|dx_k|^3/|dx_{k-1}|^2` below ``tol``).
+
+References
+----------
+H. Shichman and D. A. Hodges, "Modeling and simulation of insulated-gate
+field-effect transistor switching circuits," IEEE J. Solid-State Circuits
+3(3), 285-289 (1968), doi:10.1109/JSSC.1968.1049902.
+
+S. K. Lam, A. Pitrou and S. Seibert, "Numba: a LLVM-based Python JIT
+compiler," Proc. LLVM-HPC 2015, doi:10.1145/2833157.2833162.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: status codes returned by :func:`newton_cells`
+OK, NONFINITE, NOT_CONVERGED = 0, 1, 2
+
+
+@njit(cache=True)
+def newton_cells(tab, lo_s, h, inv_h, nseg, x, rs, sts, is_ap, a, vth, rth, kb, lo, hi,
+                 beta, lam, goff, tol, max_iter, out_x, out_i, prev):
+    """Newton on the MTJ voltages of a chunk of cells, compiled.
+
+    Parameters
+    ----------
+    tab : ndarray
+        (8, n-1) spline coefficients (g3, g2, g1, g0, t3, t2, t1, t0) in the
+        coordinate t = x - x_k [A/V^(p+1) and 1/V^p].
+    lo_s, h, inv_h : float
+        Spline start [V], node spacing [V] and its inverse [1/V].
+    nseg : int
+        Number of spline nodes minus 2 (largest interval index).
+    x : ndarray
+        (n,) start voltages [V] (not modified).
+    rs, sts : ndarray
+        (n,) R_P multipliers [-] and state x TMR multipliers [-] (``sts``
+        used only when ``is_ap``).
+    is_ap : bool
+        Cells in the AP state (TMR term) or P.
+    a, vth, rth, kb, lo, hi : ndarray
+        (n,) V_GS - V_TO at zero current [V], Thevenin voltage [V] and
+        resistance [Ohm], source-node coupling [Ohm], clip bounds [V].
+    beta, lam, goff : float
+        NMOS gain [A/V^2], channel-length modulation [1/V], off conductance [S].
+    tol : float
+        Update tolerance [V].
+    max_iter : int
+        Iteration limit.
+    out_x, out_i, prev : ndarray
+        (n,) outputs: MTJ voltage [V], cell current [A]; workspace [V].
+
+    Returns
+    -------
+    status, iterations, worst, bad : int, int, float, int
+        ``OK``, ``NONFINITE`` or ``NOT_CONVERGED``; iterations run; largest
+        last update [V]; cells whose last update is >= ``tol``.
+    """
+    n = x.shape[0]
+    for j in range(n):
+        out_x[j] = x[j]
+    worst = 0.0
+    for it in range(1, max_iter + 1):
+        worst = 0.0
+        crit = 0.0
+        finite = True
+        for j in range(n):
+            xj = out_x[j]
+            k = int((xj - lo_s) * inv_h)
+            if k < 0:
+                k = 0
+            elif k > nseg:
+                k = nseg
+            t = xj - lo_s
+            t -= k * h
+            g3 = tab[0, k]
+            g2 = tab[1, k]
+            g1c = tab[2, k]
+            g0 = tab[3, k]
+            gp = ((g3 * t + g2) * t + g1c) * t + g0
+            dgp = (3.0 * g3 * t + 2.0 * g2) * t + g1c
+            if is_ap:
+                t3 = tab[4, k]
+                t2 = tab[5, k]
+                t1 = tab[6, k]
+                t0 = tab[7, k]
+                tm = ((t3 * t + t2) * t + t1) * t + t0
+                dtm = (3.0 * t3 * t + 2.0 * t2) * t + t1
+                s = sts[j]
+                inv = 1.0 / (rs[j] * (1.0 + s * tm))
+                i1 = xj * gp * inv
+                g1 = (gp + xj * dgp) * inv - i1 * s * dtm / (1.0 + s * tm)
+            else:
+                inv = 1.0 / rs[j]
+                i1 = xj * gp * inv
+                g1 = (gp + xj * dgp) * inv
+            vds = vth[j] - rth[j] * i1 - xj
+            vgs = a[j] - kb[j] * i1
+            # level-1 NMOS, both polarities (vto = 0: a is already V_GS - V_TO)
+            rev = vds < 0.0
+            vd = abs(vds)
+            vgst = (vgs - vds) if rev else vgs
+            if vgst > 0.0:
+                kk = 1.0 + lam * vd
+                if vd >= vgst:
+                    f0 = 0.5 * beta * vgst * vgst
+                    dfg = beta * vgst
+                    dfd = 0.0
+                else:
+                    f0 = beta * vd * (vgst - 0.5 * vd)
+                    dfg = beta * vd
+                    dfd = beta * (vgst - vd)
+                i_dev = f0 * kk
+                g_vgst = dfg * kk
+                g_vd = dfd * kk + f0 * lam
+            else:
+                i_dev = 0.0
+                g_vgst = 0.0
+                g_vd = 0.0
+            if rev:
+                ids = -i_dev
+                gm = -g_vgst
+                gds = g_vgst + g_vd
+            else:
+                ids = i_dev
+                gm = g_vgst
+                gds = g_vd
+            gds += goff
+            f = i1 - ids
+            f -= goff * vds
+            fp = gm * kb[j]
+            fp += gds * rth[j]
+            fp += 1.0
+            fp *= g1
+            fp += gds
+            dx = f / fp
+            xn = xj - dx
+            xn = max(xn, lo[j])
+            xn = min(xn, hi[j])
+            err = abs(xn - xj)
+            out_x[j] = xn
+            out_i[j] = i1 - g1 * dx
+            if not np.isfinite(err):
+                finite = False
+            elif err > worst:
+                worst = err
+            if it > 1:
+                pv = prev[j] * prev[j]
+                pred = 10.0 * err * err * err / max(pv, 1e-300)
+                c = min(pred, err)
+                if c > crit:
+                    crit = c
+            prev[j] = err
+        if not finite:
+            return NONFINITE, it, np.nan, 0
+        if worst < tol:
+            return OK, it, worst, 0
+        if it > 1 and worst < 1e-5 and crit < tol:
+            return OK, it, worst, 0
+    bad = 0
+    for j in range(n):
+        if prev[j] >= tol:
+            bad += 1
+    return NOT_CONVERGED, max_iter, worst, bad
+
+
+def compile_seconds() -> float:
+    """Wall time [s] of a full JIT compile of :func:`newton_cells` (fresh, without the on-disk cache).
+
+    For the benchmarks, which report it apart from the throughput (warm
+    runs load the compiled kernel from numba's cache in well under that).
+    """
+    import time
+
+    from numba import njit as _njit
+
+    fresh = _njit(cache=False)(newton_cells.py_func)
+    z = np.zeros(2)
+    tab = np.zeros((8, 2))
+    t0 = time.perf_counter()
+    fresh(tab, 0.0, 1.0, 1.0, 0, z, z + 1.0, z, True, z + 1.0, z, z, z, z, z, 1e-3, 0.0, 0.0, 1e-10, 2,
+          np.empty(2), np.empty(2), np.empty(2))
+    return time.perf_counter() - t0
