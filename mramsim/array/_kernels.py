@@ -37,15 +37,15 @@ from numba import njit
 OK, NONFINITE, NOT_CONVERGED = 0, 1, 2
 
 
-@njit(cache=True)
-def newton_cells(tab, lo_s, h, inv_h, nseg, x, rs, sts, is_ap, a, vth, rth, kb, lo, hi,
-                 beta, lam, goff, tol, max_iter, out_x, out_i, prev):
+@njit(cache=True, error_model="numpy")
+def newton_cells(tab, lo_s, h, inv_h, nseg, x, inv_rs, sts, is_ap, a, vth, rth, kb, lo, hi,
+                 beta, lam, goff, tol, max_iter, out_x, out_i, prev, errs):
     """Newton on the MTJ voltages of a chunk of cells, compiled.
 
     Parameters
     ----------
     tab : ndarray
-        (8, n-1) spline coefficients (g3, g2, g1, g0, t3, t2, t1, t0) in the
+        (n-1, 8) spline coefficients (one row per interval: one cache line per lookup) (g3, g2, g1, g0, t3, t2, t1, t0) in the
         coordinate t = x - x_k [A/V^(p+1) and 1/V^p].
     lo_s, h, inv_h : float
         Spline start [V], node spacing [V] and its inverse [1/V].
@@ -53,8 +53,8 @@ def newton_cells(tab, lo_s, h, inv_h, nseg, x, rs, sts, is_ap, a, vth, rth, kb, 
         Number of spline nodes minus 2 (largest interval index).
     x : ndarray
         (n,) start voltages [V] (not modified).
-    rs, sts : ndarray
-        (n,) R_P multipliers [-] and state x TMR multipliers [-] (``sts``
+    inv_rs, sts : ndarray
+        (n,) inverse R_P multipliers 1/r_s [-] and state x TMR multipliers [-] (``sts``
         used only when ``is_ap``).
     is_ap : bool
         Cells in the AP state (TMR term) or P.
@@ -67,8 +67,8 @@ def newton_cells(tab, lo_s, h, inv_h, nseg, x, rs, sts, is_ap, a, vth, rth, kb, 
         Update tolerance [V].
     max_iter : int
         Iteration limit.
-    out_x, out_i, prev : ndarray
-        (n,) outputs: MTJ voltage [V], cell current [A]; workspace [V].
+    out_x, out_i, prev, errs : ndarray
+        (n,) outputs: MTJ voltage [V], cell current [A]; workspaces [V].
 
     Returns
     -------
@@ -86,65 +86,49 @@ def newton_cells(tab, lo_s, h, inv_h, nseg, x, rs, sts, is_ap, a, vth, rth, kb, 
         finite = True
         for j in range(n):
             xj = out_x[j]
-            k = int((xj - lo_s) * inv_h)
-            if k < 0:
-                k = 0
-            elif k > nseg:
-                k = nseg
+            k = min(max(int((xj - lo_s) * inv_h), 0), nseg)
             t = xj - lo_s
             t -= k * h
-            g3 = tab[0, k]
-            g2 = tab[1, k]
-            g1c = tab[2, k]
-            g0 = tab[3, k]
+            g3 = tab[k, 0]
+            g2 = tab[k, 1]
+            g1c = tab[k, 2]
+            g0 = tab[k, 3]
             gp = ((g3 * t + g2) * t + g1c) * t + g0
             dgp = (3.0 * g3 * t + 2.0 * g2) * t + g1c
             if is_ap:
-                t3 = tab[4, k]
-                t2 = tab[5, k]
-                t1 = tab[6, k]
-                t0 = tab[7, k]
+                t3 = tab[k, 4]
+                t2 = tab[k, 5]
+                t1 = tab[k, 6]
+                t0 = tab[k, 7]
                 tm = ((t3 * t + t2) * t + t1) * t + t0
                 dtm = (3.0 * t3 * t + 2.0 * t2) * t + t1
                 s = sts[j]
-                inv = 1.0 / (rs[j] * (1.0 + s * tm))
+                rd = 1.0 / (1.0 + s * tm)
+                inv = inv_rs[j] * rd
                 i1 = xj * gp * inv
-                g1 = (gp + xj * dgp) * inv - i1 * s * dtm / (1.0 + s * tm)
+                g1 = (gp + xj * dgp) * inv - i1 * s * dtm * rd
             else:
-                inv = 1.0 / rs[j]
+                inv = inv_rs[j]
                 i1 = xj * gp * inv
                 g1 = (gp + xj * dgp) * inv
             vds = vth[j] - rth[j] * i1 - xj
             vgs = a[j] - kb[j] * i1
-            # level-1 NMOS, both polarities (vto = 0: a is already V_GS - V_TO)
+            # level-1 NMOS, both polarities (vto = 0: a is already V_GS - V_TO); branch-free
             rev = vds < 0.0
             vd = abs(vds)
             vgst = (vgs - vds) if rev else vgs
-            if vgst > 0.0:
-                kk = 1.0 + lam * vd
-                if vd >= vgst:
-                    f0 = 0.5 * beta * vgst * vgst
-                    dfg = beta * vgst
-                    dfd = 0.0
-                else:
-                    f0 = beta * vd * (vgst - 0.5 * vd)
-                    dfg = beta * vd
-                    dfd = beta * (vgst - vd)
-                i_dev = f0 * kk
-                g_vgst = dfg * kk
-                g_vd = dfd * kk + f0 * lam
-            else:
-                i_dev = 0.0
-                g_vgst = 0.0
-                g_vd = 0.0
-            if rev:
-                ids = -i_dev
-                gm = -g_vgst
-                gds = g_vgst + g_vd
-            else:
-                ids = i_dev
-                gm = g_vgst
-                gds = g_vd
+            on = vgst > 0.0
+            sat = vd >= vgst
+            kk = 1.0 + lam * vd
+            f0 = (0.5 * beta * vgst * vgst) if sat else (beta * vd * (vgst - 0.5 * vd))
+            dfg = (beta * vgst) if sat else (beta * vd)
+            dfd = 0.0 if sat else (beta * (vgst - vd))
+            i_dev = (f0 * kk) if on else 0.0
+            g_vgst = (dfg * kk) if on else 0.0
+            g_vd = (dfd * kk + f0 * lam) if on else 0.0
+            ids = -i_dev if rev else i_dev
+            gm = -g_vgst if rev else g_vgst
+            gds = (g_vgst + g_vd) if rev else g_vd
             gds += goff
             f = i1 - ids
             f -= goff * vds
@@ -160,26 +144,33 @@ def newton_cells(tab, lo_s, h, inv_h, nseg, x, rs, sts, is_ap, a, vth, rth, kb, 
             err = abs(xn - xj)
             out_x[j] = xn
             out_i[j] = i1 - g1 * dx
-            if not np.isfinite(err):
+            errs[j] = err
+        for j in range(n):                 # reduction apart: the loop above has none (vectorisable)
+            err = errs[j]
+            if err < np.inf:
+                if err > worst:
+                    worst = err
+            else:
                 finite = False
-            elif err > worst:
-                worst = err
-            if it > 1:
+        if not finite:
+            return NONFINITE, it, np.nan, 0
+        if worst < tol:
+            return OK, it, worst, 0
+        if it > 1 and worst < 1e-5:
+            # quadratic regime: predicted next update 10 |dx_k|^3 / |dx_{k-1}|^2
+            for j in range(n):
+                err = errs[j]
                 pv = prev[j] * prev[j]
                 pred = 10.0 * err * err * err / max(pv, 1e-300)
                 c = min(pred, err)
                 if c > crit:
                     crit = c
-            prev[j] = err
-        if not finite:
-            return NONFINITE, it, np.nan, 0
-        if worst < tol:
-            return OK, it, worst, 0
-        if it > 1 and worst < 1e-5 and crit < tol:
-            return OK, it, worst, 0
+            if crit < tol:
+                return OK, it, worst, 0
+        prev, errs = errs, prev
     bad = 0
     for j in range(n):
-        if prev[j] >= tol:
+        if prev[j] >= tol:       # prev holds the last iteration's updates after the swap
             bad += 1
     return NOT_CONVERGED, max_iter, worst, bad
 
@@ -194,10 +185,10 @@ def compile_seconds() -> float:
 
     from numba import njit as _njit
 
-    fresh = _njit(cache=False)(newton_cells.py_func)
+    fresh = _njit(cache=False, error_model="numpy")(newton_cells.py_func)
     z = np.zeros(2)
-    tab = np.zeros((8, 2))
+    tab = np.zeros((2, 8))
     t0 = time.perf_counter()
     fresh(tab, 0.0, 1.0, 1.0, 0, z, z + 1.0, z, True, z + 1.0, z, z, z, z, z, 1e-3, 0.0, 0.0, 1e-10, 2,
-          np.empty(2), np.empty(2), np.empty(2))
+          np.empty(2), np.empty(2), np.empty(2), np.empty(2))
     return time.perf_counter() - t0

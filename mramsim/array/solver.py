@@ -521,12 +521,13 @@ def _kernels():
 
 
 def _newton(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, goff, tol_, max_iter, v_read, T,
-            out_x=None, out_i=None):
+            out_x=None, out_i=None, inv_rs=None):
     """Spline-phase Newton: the compiled kernel when numba is importable, else :func:`_newton_numpy`.
 
     Same arguments, iteration, stopping rule and :class:`ConvergenceError`
     messages as :func:`_newton_numpy` (``exact`` None); ``out_x``, ``out_i``:
-    optional contiguous (n,) arrays that receive the result.
+    optional contiguous (n,) arrays that receive the result; ``inv_rs``:
+    optional (n,) array holding 1 / ``rs_`` [-].
     """
     kern = _kernels()
     if not kern:
@@ -537,14 +538,14 @@ def _newton(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, goff, to
     f = lambda v: c(np.broadcast_to(np.asarray(v, float), (n,)))  # noqa: E731
     tab = getattr(sp, "tab2", None)
     if tab is None:
-        tab = sp.tab2 = np.ascontiguousarray(np.stack(sp.tab))
+        tab = sp.tab2 = np.ascontiguousarray(np.stack(sp.tab, axis=1))   # (n-1, 8)
     is_ap = sts_ is not None
     xo = np.empty(n) if out_x is None else out_x
     io = np.empty(n) if out_i is None else out_i
     status, it, worst, bad = kern.newton_cells(
-        tab, float(sp.lo), float(sp.h), float(sp.inv_h), int(sp.n - 2), f(x), f(rs_),
+        tab, float(sp.lo), float(sp.h), float(sp.inv_h), int(sp.n - 2), f(x), 1.0 / f(rs_) if inv_rs is None else f(inv_rs),
         f(sts_) if is_ap else np.empty(0), is_ap, f(a_), f(vth_), f(rth_), f(kb_), f(lo_), f(hi_),
-        float(beta), float(lam), float(goff), float(tol_), int(max_iter), xo, io, np.empty(n))
+        float(beta), float(lam), float(goff), float(tol_), int(max_iter), xo, io, np.empty(n), np.empty(n))
     if status == kern.NONFINITE:
         raise ConvergenceError(f"read_currents: non-finite Newton update at iteration {it} "
                                f"(v_read={v_read} V, T={T} K)")
@@ -830,7 +831,7 @@ def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, 
             io = i_g[sl].reshape(-1)
             if _kernels():                            # compiled single-pass kernel
                 fast = _newton(sp, x, rs_b, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b, beta, lam, goff,
-                               tol_a, max_iter, v_read, T, out_x=xo, out_i=io)
+                               tol_a, max_iter, v_read, T, out_x=xo, out_i=io, inv_rs=w)
             else:                                     # numpy: fused linear-region kernel, then general
                 fast = _newton_linear_region(sp, x, w, sts_b, a_b, vth_b, rth_b, kb_b, lo_b, hi_b,
                                              beta, lam, goff, tol_a, max_iter, out_x=xo, out_i=io)
