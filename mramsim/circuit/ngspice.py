@@ -359,8 +359,14 @@ def _shared_class():
             "TypeError: an integer is required" on every ``bg_run``.
             """
 
+            #: background runs that have finished (ngspice's BGThreadRunning callback is
+            #: called with False when the thread starts and True when it ends)
+            bg_runs_finished = 0
+
             @staticmethod
-            def _background_thread_running(is_running, ngspice_id, user_data):
+            def _background_thread_running(no_run, ngspice_id, user_data):
+                if no_run:
+                    MramsimNgSpiceShared.bg_runs_finished += 1
                 return 0
 
         _SHARED_CLASS.append(MramsimNgSpiceShared)
@@ -450,10 +456,12 @@ def _run_shared(text, src_path, workdir, timeout, keep):
                 fail(f"ngspice failed: {errors[0]}", out)
             ng.clear_output()
             if background:
+                # wait for the thread's own "finished" callback: polling ngSpice_running()
+                # alone races with the thread's start under load
+                finished0 = type(ng).bg_runs_finished
                 rc = lib.ngSpice_Command(b"bg_run")
                 t0 = time.monotonic()
-                time.sleep(0.001)
-                while lib.ngSpice_running():
+                while (rc == 0 and type(ng).bg_runs_finished == finished0) or lib.ngSpice_running():
                     if time.monotonic() - t0 > timeout:
                         lib.ngSpice_Command(b"bg_halt")
                         while lib.ngSpice_running():
