@@ -319,6 +319,26 @@ def _transistor(vgst_off, vds, beta, lam):
     return level1_ids_derivs(vgst_off, vds, 0.0, beta, lam)
 
 
+def _cubic_and_slope(tabs, j0, k, u, inv_h, val, der, q, p):
+    """Cubic spline piece ``tabs[j0:j0+4]`` (c3, c2, c1, c0) at interval ``k``, local ``u``, in place.
+
+    ``val`` = ((c3 u + c2) u + c1) u + c0 and ``der`` = d val/dV =
+    ((3 c3 u + 2 c2) u + c1) inv_h [1/V]; ``q``, ``p`` are scratch buffers.
+    """
+    c3, c2, c1, c0 = (tabs[j].take(k) for j in range(j0, j0 + 4))
+    np.multiply(c3, u, out=q)                 # q = c3 u
+    np.add(q, c2, out=p)                      # p = c3 u + c2
+    np.multiply(p, u, out=val)
+    val += c1
+    val *= u
+    val += c0
+    np.add(p, p, out=der)
+    der += q
+    der *= u
+    der += c1
+    der *= inv_h
+
+
 def _newton_linear_region(sp, x, inv_rs, sts, a, vth, rth, kb, lo, hi, beta, lam, goff, tol_, max_iter,
                           out_x=None, out_i=None):
     """Phase-A Newton of one chunk, fused and in place, transistor in its forward linear region.
@@ -355,18 +375,7 @@ def _newton_linear_region(sp, x, inv_rs, sts, a, vth, rth, kb, lo, hi, beta, lam
         u *= sp.inv_h
         k = u.astype(np.intp)
         u -= k
-        c3, c2, c1, c0 = (tabs[j].take(k) for j in range(4))
-        np.multiply(c3, u, out=q)                 # q = c3 u
-        np.add(q, c2, out=p)                      # p = c3 u + c2
-        np.multiply(p, u, out=gp)
-        gp += c1
-        gp *= u
-        gp += c0                                  # g_p
-        np.add(p, p, out=dg)
-        dg += q
-        dg *= u
-        dg += c1                                  # dg_p/du
-        dg *= sp.inv_h                            # dg_p/dV
+        _cubic_and_slope(tabs, 0, k, u, sp.inv_h, gp, dg, q, p)     # g_p, dg_p/dV
         if sts is None:                           # P: I = x g_p / rs
             np.multiply(x, gp, out=i1)
             i1 *= inv_rs
@@ -374,18 +383,7 @@ def _newton_linear_region(sp, x, inv_rs, sts, a, vth, rth, kb, lo, hi, beta, lam
             g1 += gp
             g1 *= inv_rs
         else:                                     # AP: I = x g_p / (rs (1 + sts tmr))
-            t3, t2, t1, t0 = (tabs[j].take(k) for j in range(4, 8))
-            np.multiply(t3, u, out=q)
-            np.add(q, t2, out=p)
-            np.multiply(p, u, out=w)
-            w += t1
-            w *= u
-            w += t0                               # tmr
-            np.add(p, p, out=vg)
-            vg += q
-            vg *= u
-            vg += t1
-            vg *= sp.inv_h                        # dtmr/dV
+            _cubic_and_slope(tabs, 4, k, u, sp.inv_h, w, vg, q, p)  # tmr, dtmr/dV
             w *= sts
             w += 1.0                              # d = 1 + sts tmr
             np.divide(inv_rs, w, out=f)           # 1 / (rs d)
