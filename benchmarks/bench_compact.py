@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from mramsim.circuit.ngspice import run_ngspice
-from mramsim.compact.export import preset_model
+from mramsim.circuit.sim.ngspice import run_ngspice
+from mramsim.compact.presets import preset_model
 from mramsim.constants import T0_CELSIUS
 
 PRESETS = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox")

@@ -1,7 +1,7 @@
 """Dask scaling of the read-margin Monte Carlo: LocalCluster with 1 vs 2 workers.
 
 Runs the same Monte Carlo (same seed, same blocks) serially, on a Dask
-LocalCluster (:func:`mramsim.run.executor.local_dask_cluster`, the one
+LocalCluster (:func:`mramsim.parallel.executor.local_dask_cluster`, the one
 ``executor="dask"`` starts) with one worker process and with two, prints wall times and the
 speed-up, and checks that the three runs give bit-identical results (one
 random stream per block index, never per worker).
@@ -71,7 +71,7 @@ def _workload(samples, cols):
 
         return f"read_margin on a {cols}x{cols} array, {samples} samples ({samples * cols} cell reads)", run
     except Exception as exc:  # noqa: BLE001 - fall back to the documented stand-in
-        from mramsim.run.executor import map_blocks
+        from mramsim.parallel.executor import map_blocks
 
         def run(executor):
             blocks = map_blocks(partial(cpu_block, cols=cols), samples, seed=1, block_size=64, executor=executor)
@@ -87,7 +87,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     from distributed import Client
 
-    from mramsim.run.executor import local_dask_cluster
+    from mramsim.parallel.executor import local_dask_cluster
 
     what, run = _workload(a.samples, a.cols)
     print(f"workload: {what}")

@@ -42,8 +42,9 @@ def main(argv=None) -> int:
     import mramsim.array.solver as solver_mod
     from mramsim.array.solver import read_currents
     from mramsim.circuit.graph import Array1T1MTJ
-    from mramsim.circuit.netlist import array_netlist, mtj_from_preset, spice_cross_check
-    from mramsim.circuit.ngspice import run_ngspice
+    from mramsim.array.crosscheck import spice_cross_check
+    from mramsim.circuit.netlist import array_netlist, mtj_from_preset
+    from mramsim.circuit.sim.ngspice import run_ngspice
 
     if args.numpy:
         solver_mod._NUMBA = False

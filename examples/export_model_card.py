@@ -9,8 +9,8 @@ Run: python examples/export_model_card.py [out_dir]
 import sys
 from pathlib import Path
 
-from mramsim.circuit.ngspice import run_ngspice
-from mramsim.compact.export import preset_model
+from mramsim.circuit.sim.ngspice import run_ngspice
+from mramsim.compact.presets import preset_model
 from mramsim.constants import T0_CELSIUS
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "out/export_example")

@@ -98,7 +98,7 @@ def main(argv=None):
         cfg = cfg.replace(array=replace(cfg.array, rows=16, cols=16),
                           device=replace(cfg.device, n_v=21, n_t=3))
     a.out.mkdir(parents=True, exist_ok=True)
-    from mramsim.run.executor import open_executor
+    from mramsim.parallel.executor import open_executor
 
     with open_executor(a.executor) as ex:  # one pool / cluster for every point
         rows = study(cfg, ("Ta", "Pt"), temps, n, ex)

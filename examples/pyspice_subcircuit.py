@@ -8,7 +8,7 @@ Run: python examples/pyspice_subcircuit.py
 import numpy as np
 from PySpice.Spice.Netlist import Circuit
 
-from mramsim.compact.export import preset_model
+from mramsim.compact.presets import preset_model
 
 cm = preset_model("cofeb_mgo")
 MTJ = cm.pyspice_subcircuit()            # a PySpice SubCircuitFactory subclass (library path set for Debian)

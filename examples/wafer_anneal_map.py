@@ -59,7 +59,7 @@ def main(argv=None):
     read = cfg.read.build()
     var_uniform = cfg.variation.build(stack, anneal)
     var_mapped = replace(var_uniform, anneal=amap)
-    from mramsim.run.executor import open_executor
+    from mramsim.parallel.executor import open_executor
 
     with open_executor(a.executor) as ex:
         kw = dict(n_samples=n, seed=cfg.montecarlo.seed, executor=ex)

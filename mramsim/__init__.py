@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 _EXPORTS = {
     # errors
@@ -35,8 +35,8 @@ _EXPORTS = {
     "FitReport": "mramsim.compact.fit",
     # array
     "Array1T1MTJ": "mramsim.circuit.graph",
-    "AccessNMOS": "mramsim.array.cell",
-    "Wires": "mramsim.array.cell",
+    "AccessNMOS": "mramsim.circuit.elements",
+    "Wires": "mramsim.circuit.elements",
     "Variation": "mramsim.array.variation",
     "AnnealMap": "mramsim.array.variation",
     "ReadScheme": "mramsim.array.read",

@@ -70,7 +70,9 @@ def _cmd_device(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from .compact.export import DIALECTS, check_name, preset_model, write_cards
+    from ._text import check_name
+    from .compact.export import DIALECTS, write_cards
+    from .compact.presets import preset_model
     from .errors import UnknownNameError
 
     if args.dialect != "all" and args.dialect not in DIALECTS:
@@ -105,7 +107,8 @@ def _cmd_check_spice(args) -> int:
     import numpy as np
 
     from .circuit.graph import Array1T1MTJ
-    from .circuit.netlist import array_from_config, checkerboard, mtj_from_preset, spice_cross_check
+    from .array.crosscheck import spice_cross_check
+    from .circuit.netlist import array_from_config, checkerboard, mtj_from_preset
     from .constants import T0_CELSIUS
 
     target = args.target
@@ -246,7 +249,7 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
-        from . import __version__
+        from ._version import __version__
 
         print(__version__)
         return 0

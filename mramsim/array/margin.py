@@ -34,7 +34,7 @@ Importance sampling
     indicator) are handled by conditioning on the data cell being defective
     or not: ``P = (1-p_d) P_ok + p_d P_def``.
 
-Random streams go through :func:`mramsim.run.executor.map_blocks`
+Random streams go through :func:`mramsim.parallel.executor.map_blocks`
 (``SeedSequence(seed, spawn_key=(block,))``) with a block size fixed by the
 array width, so results are identical for any chunking and executor.
 """
@@ -103,7 +103,7 @@ def _default_solver():
 
 def _map_blocks(func, n_items, *, seed, block_size, executor, chunk_blocks=None, checkpoint_dir=None,
                 progress=False, desc=""):
-    from ..run.executor import map_blocks
+    from ..parallel.executor import map_blocks
 
     return map_blocks(func, n_items, seed=seed, block_size=block_size, executor=executor,
                       chunk_blocks=chunk_blocks, checkpoint_dir=checkpoint_dir, progress=progress, desc=desc)
@@ -740,7 +740,7 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
     seed : int
         Seed of all random streams [-]; stored with the result.
     executor : str or object
-        Passed to :func:`mramsim.run.executor.map_blocks`.
+        Passed to :func:`mramsim.parallel.executor.map_blocks`.
     method : {'auto', 'mc', 'is', 'analytic'}
         'mc': plain Monte Carlo; 'is': importance sampling; 'analytic':
         closed form (FORM) only; 'auto': Monte Carlo, plus importance sampling

@@ -72,7 +72,7 @@ import numpy as np
 from .._validation import check_range, check_temperature
 from ..constants import T_NOM
 from ..errors import ConvergenceError, ParameterError
-from .cell import level1_ids_derivs
+from ..circuit.elements import level1_ids_derivs
 
 __all__ = ["ReadSolution", "FullSolution", "read_currents", "solve_full", "column_equivalents"]
 
@@ -455,7 +455,7 @@ def _newton_numpy(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, go
 
     Residual f(x) = I_MTJ(x) - I_D(V_GST, V_DS) - G_OFF V_DS with
     V_DS = vth - rth I_MTJ - x, V_GST = a - kb I_MTJ (level-1 NMOS of
-    :func:`mramsim.array.cell.level1_ids_derivs`, MTJ from the spline ``sp``
+    :func:`mramsim.circuit.elements.level1_ids_derivs`, MTJ from the spline ``sp``
     or ``exact(x)``); ``x`` clipped to [lo, hi]. ``sts_`` None: P state.
     Raises :class:`ConvergenceError` on a non-finite update or after
     ``max_iter`` iterations ([V], [K] in the messages: ``v_read``, ``T``).

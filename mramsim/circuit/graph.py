@@ -28,7 +28,7 @@ from functools import cached_property
 import numpy as np
 
 from .._validation import check_range, parse_state
-from ..array.cell import AccessNMOS, Wires
+from .elements import AccessNMOS, Wires
 from ..errors import NetlistError, ParameterError
 
 __all__ = ["Array1T1MTJ", "check_connectivity", "default_mtj"]

@@ -27,7 +27,7 @@ from .._validation import check_range, check_temperature
 from ..constants import T0_CELSIUS, T_NOM
 from ..errors import NetlistError, ParameterError, UnknownNameError
 
-__all__ = ["array_netlist", "mtj_subckt", "checkerboard", "write_example_netlists", "spice_cross_check", "DIALECTS",
+__all__ = ["array_netlist", "mtj_subckt", "checkerboard", "write_example_netlists", "DIALECTS",
            "SOLVER_OPTIONS"]
 
 DIALECTS = ("ngspice",)
@@ -158,7 +158,7 @@ def array_netlist(arr, *, selected_row: int = 0, states=None, dialect: str = "ng
         "",
         sub_text.rstrip(),
         "",
-        "* access NMOS: level 1, parameters scaled to T by mramsim.array.cell.AccessNMOS",
+        "* access NMOS: level 1, parameters scaled to T by mramsim.circuit.elements.AccessNMOS",
         acc.model_card(T),
     ]
     shifted = {}
@@ -257,57 +257,6 @@ def write_example_netlists(out, arr, *, v_read: float = 0.15, temperature: float
                              analysis=f".dc vbl0 0 {_fmt(bench_v_max)} {_fmt(bench_step)}",
                              title="mramsim single-cell read bench (1T-1MTJ, P state), BL driver swept")
     return [p1, p2]
-
-
-def spice_cross_check(arr, *, selected_row: int, states, v_read: float, temperature: float = T_NOM,
-                      samples=None, workdir=None) -> dict:
-    """Selected-cell currents of one read by ngspice and by the fast solver.
-
-    Parameters
-    ----------
-    arr : Array1T1MTJ
-        The array.
-    selected_row : int
-        Row read.
-    states : array_like
-        (cols,) or (rows, cols) states.
-    v_read : float
-        BL driver voltage [V].
-    temperature : float
-        Temperature [K].
-    samples : mapping, optional
-        One Monte Carlo sample (``r_scale``, ``tmr_scale``, ``vth_shift``),
-        used by both.
-    workdir : path-like, optional
-        Where ngspice runs.
-
-    Returns
-    -------
-    dict
-        ``i_ngspice``, ``i_solver`` (cols,) [A], ``rel_diff`` (cols,) [-],
-        ``max_rel_diff`` [-], ``i_bl_ngspice``, ``i_bl_solver`` [A],
-        ``t_ngspice``, ``t_solver`` [s].
-    """
-    import time
-
-    from ..array.solver import read_currents
-    from .ngspice import run_ngspice
-
-    smp = dict(samples or {})
-    text = array_netlist(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature,
-                         samples=smp or None)
-    t0 = time.perf_counter()
-    res = run_ngspice(text, workdir=workdir)
-    t1 = time.perf_counter()
-    sol = read_currents(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature,
-                        **smp)
-    t2 = time.perf_counter()
-    i_sp = np.array([res[f"i(vcell{c})"][0] for c in range(arr.cols)])
-    i_bl_sp = -np.array([res[f"i(vbl{c})"][0] for c in range(arr.cols)])
-    i_py = sol.i_cell[0]
-    rel = np.abs(i_py - i_sp) / np.abs(i_sp)
-    return {"i_ngspice": i_sp, "i_solver": i_py, "rel_diff": rel, "max_rel_diff": float(rel.max()),
-            "i_bl_ngspice": i_bl_sp, "i_bl_solver": sol.i_bl[0], "t_ngspice": t1 - t0, "t_solver": t2 - t1}
 
 
 def mtj_from_preset(preset: str = "cofeb_mgo", anneal_temperature: float | None = 673.15,

@@ -28,7 +28,7 @@ def configure_ngspice_shared() -> str | None:
 
     from PySpice.Spice.NgSpice.Shared import NgSpiceShared
 
-    from ..circuit.ngspice import _shared_library_path
+    from ..circuit.sim.ngspice import _shared_library_path
 
     if os.environ.get("NGSPICE_LIBRARY_PATH"):
         return os.environ["NGSPICE_LIBRARY_PATH"]

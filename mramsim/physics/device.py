@@ -281,13 +281,13 @@ class MTJDevice:
 
     def provenance(self) -> dict:
         """Preset, anneal and package version."""
-        import mramsim
+        from .._version import __version__
 
         a = self.anneal
         return {
             "preset": self.stack.name,
             "anneal": None if a is None else {"temperature": a.temperature, "time": a.time, "cap": a.cap},
-            "mramsim_version": mramsim.__version__,
+            "mramsim_version": __version__,
         }
 
     def rv_table(self, V=None, T=None) -> RVTable:

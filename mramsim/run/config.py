@@ -159,7 +159,7 @@ def _identifier(v):
 
 
 def _executor_name(v):
-    from .executor import EXECUTORS
+    from ..parallel.executor import EXECUTORS
 
     if v in EXECUTORS or v.startswith(("tcp://", "tls://", "ucx://")):
         return None
@@ -692,13 +692,13 @@ class ArrayConfig:
 
     def build_access(self):
         """The :class:`mramsim.AccessNMOS`."""
-        from ..array.cell import AccessNMOS
+        from ..circuit.elements import AccessNMOS
 
         return AccessNMOS(**self.access)
 
     def build_wires(self):
         """The :class:`mramsim.Wires`."""
-        from ..array.cell import Wires
+        from ..circuit.elements import Wires
 
         return Wires(**self.wires)
 
@@ -904,7 +904,7 @@ def _build_checked(cfg: FlowConfig, ctx: _Ctx) -> None:
         except MramsimError as exc:
             raise _wrap(ctx, "anneal", exc) from None
     try:
-        import mramsim.array.cell  # noqa: F401  (the layers may be absent in a partial install)
+        import mramsim.circuit.elements  # noqa: F401  (the layers may be absent in a partial install)
         import mramsim.array.read  # noqa: F401
         import mramsim.array.variation  # noqa: F401
     except ImportError:  # pragma: no cover

@@ -352,7 +352,7 @@ def spice_check(arr, *, selected_row, states, v_read, temperature, netlist_path)
         ``i_solver_A``, ``i_ngspice_A`` per column [A], ``max_rel_error`` [-],
         ``netlist`` (path).
     """
-    cross = _need("mramsim.circuit.netlist", "spice_cross_check")
+    cross = _need("mramsim.array.crosscheck", "spice_cross_check")
     path = arr.write_netlist(netlist_path, selected_row=selected_row, states=states, dialect="ngspice",
                              v_read=v_read, temperature=temperature)
     d = cross(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature,
@@ -540,7 +540,7 @@ def _anneal_point(cfg: FlowConfig, out: Path, objs: dict, t_anneal: float):
 # -- provenance -----------------------------------------------------------------------------------
 def _version() -> str:
     """mramsim version plus a hash of the physics/compact source (cache keys follow code changes)."""
-    from .. import __version__
+    from .._version import __version__
 
     if not _CODE_HASH:
         h = hashlib.sha256()
@@ -614,7 +614,7 @@ def run_flow(config, out_dir, *, executor=None, progress=None, stages=None) -> F
     FlowResult
         Results, stage status and the Python objects of the run.
     """
-    from .executor import open_executor
+    from ..parallel.executor import open_executor
 
     cfg = config if isinstance(config, FlowConfig) else load_config(config)
     wanted = set(STAGES) if stages is None else set(stages)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from mramsim.array import solver
-from mramsim.array.cell import AccessNMOS, level1_ids_derivs
+from mramsim.circuit.elements import AccessNMOS, level1_ids_derivs
 from mramsim.compact.model import CompactMTJ
 from mramsim.errors import ConvergenceError
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mramsim.array.cell import AccessNMOS, Wires
+from mramsim.circuit.elements import AccessNMOS, Wires
 from mramsim.array.solver import ReadSolution, column_equivalents, read_currents, solve_full
 from mramsim.circuit.graph import Array1T1MTJ
 from mramsim.compact.model import CompactMTJ
@@ -32,7 +32,7 @@ def test_64x64_agrees_with_ngspice(ngspice, tmp_path, temp_c):
     and 1.5 ohm (SL) per segment, leaky transistors; nominal and one Monte Carlo sample
     (random r_scale, tmr_scale, vth_shift), at V_read = 0.1 and 0.3 V.
     """
-    from mramsim.circuit.netlist import spice_cross_check
+    from mramsim.array.crosscheck import spice_cross_check
 
     rng = np.random.default_rng(7)
     arr = Array1T1MTJ(64, 64, mtj=_mtj(), access=AccessNMOS(G_OFF=1e-8), wires=Wires(r_bl=2.0, r_sl=1.5))

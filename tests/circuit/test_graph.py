@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mramsim.array.cell import AccessNMOS, Wires
+from mramsim.circuit.elements import AccessNMOS, Wires
 from mramsim.circuit.graph import Array1T1MTJ, check_connectivity
 from mramsim.errors import NetlistError, ParameterError
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mramsim.array.cell import AccessNMOS, Wires
+from mramsim.circuit.elements import AccessNMOS, Wires
 from mramsim.circuit.graph import Array1T1MTJ
 from mramsim.circuit.netlist import array_netlist
 from mramsim.compact.model import CompactMTJ
@@ -121,7 +121,7 @@ def test_shipped_read_bench_runs_in_ngspice_and_matches_solver(ngspice, regenera
     """The single-cell bench swept in ngspice equals the solver at every bias point."""
     from mramsim.array.solver import read_currents
     from mramsim.circuit.netlist import mtj_from_preset
-    from mramsim.circuit.ngspice import run_ngspice
+    from mramsim.circuit.sim.ngspice import run_ngspice
 
     res = run_ngspice(SHIPPED / "read_bench_1cell.cir", workdir=tmp_path)
     v = res["v-sweep"]
@@ -135,7 +135,7 @@ def test_shipped_read_bench_runs_in_ngspice_and_matches_solver(ngspice, regenera
 
 
 def test_shipped_array_runs_in_ngspice(ngspice, tmp_path):
-    from mramsim.circuit.ngspice import run_ngspice
+    from mramsim.circuit.sim.ngspice import run_ngspice
 
     res = run_ngspice(SHIPPED / "array_16x16.cir", workdir=tmp_path, timeout=300)
     i = np.array([res[f"i(vcell{c})"][0] for c in range(16)])

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from mramsim.circuit.ngspice import SpiceResult, parse_raw, run_ngspice, spice_number
+from mramsim.circuit.sim.ngspice import SpiceResult, parse_raw, run_ngspice, spice_number
 from mramsim.errors import SimulationError, UnknownNameError
 
 DIVIDER_OP = """resistor divider

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from mramsim.circuit.ngspice import run_ngspice
+from mramsim.circuit.sim.ngspice import run_ngspice
 
 DIVIDER = """divider
 V1 in 0 1.0

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mramsim.circuit.ngspice import run_ngspice
+from mramsim.circuit.sim.ngspice import run_ngspice
 from mramsim.compact.export import DIALECTS, check_name, render
 from mramsim.compact.export._common import wrap
 from mramsim.constants import T0_CELSIUS

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mramsim.circuit.ngspice import run_ngspice
-from mramsim.compact.export import DIALECTS, filename, preset_model
+from mramsim.circuit.sim.ngspice import run_ngspice
+from mramsim.compact.export import DIALECTS, filename
+from mramsim.compact.presets import preset_model
 from mramsim.constants import T0_CELSIUS
 
 ROOT = Path(__file__).resolve().parents[2] / "compact_models"

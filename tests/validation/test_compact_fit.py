@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from mramsim.compact.export import preset_model
+from mramsim.compact.presets import preset_model
 
 
 @pytest.mark.slow

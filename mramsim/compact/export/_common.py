@@ -233,7 +233,7 @@ def clean(text) -> str:
 
 def header_lines(cm, name: str, dialect: str, statistical: bool, sig: dict | None) -> list[str]:
     """Provenance and parameter lines (without comment markers); no date, so files are reproducible."""
-    from ... import __version__
+    from ..._version import __version__
 
     prov = cm.provenance
     lines = [

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ParameterError, SimulationError, UnknownNameError
+from ...errors import ParameterError, SimulationError, UnknownNameError
 
 __all__ = ["SpiceResult", "run_ngspice", "parse_raw", "spice_number"]
 

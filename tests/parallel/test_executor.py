@@ -14,7 +14,7 @@ import pytest
 
 import run_blockfuncs as bf
 from mramsim.errors import ParameterError, UnknownNameError
-from mramsim.run.executor import CheckpointMismatchError, map_blocks
+from mramsim.parallel.executor import CheckpointMismatchError, map_blocks
 
 HERE = Path(__file__).resolve().parent
 N, BS, SEED = 10_001, 1000, 20261125  # 11 blocks, the last one short
@@ -135,7 +135,7 @@ _KILL_SCRIPT = """
 import sys
 sys.path.insert(0, {here!r})
 import run_blockfuncs as bf
-from mramsim.run.executor import map_blocks
+from mramsim.parallel.executor import map_blocks
 map_blocks(bf.slow_draw, {n}, seed={seed}, block_size={bs}, checkpoint_dir={ck!r})
 print("finished")
 """
@@ -172,7 +172,7 @@ def test_killed_run_resumes_and_equals_uninterrupted(tmp_path):
 def test_task_hash_follows_public_state_not_caches_or_pickling():
     import pickle
 
-    from mramsim.run.executor import task_hash
+    from mramsim.parallel.executor import task_hash
 
     h1 = bf.Holder(1.0, table={"b": np.arange(3.0), "a": 1})
     h2 = bf.Holder(1.0, table={"a": 1, "b": np.arange(3.0)})  # other insertion order

@@ -329,7 +329,7 @@ def _resolve_executor(executor):
             # forkserver: fresh, single-threaded parents for the workers (fork after threads is unsafe)
             if "forkserver" in mp.get_all_start_methods():
                 ctx = mp.get_context("forkserver")
-                ctx.set_forkserver_preload(["numpy", "mramsim.run.executor"])
+                ctx.set_forkserver_preload(["numpy", "mramsim.parallel.executor"])
             else:  # pragma: no cover - Windows
                 ctx = mp.get_context("spawn")
             return "futures", cf.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx), True

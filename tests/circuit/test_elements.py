@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mramsim.array.cell import AccessNMOS, Wires, level1_ids, level1_ids_derivs
+from mramsim.circuit.elements import AccessNMOS, Wires, level1_ids, level1_ids_derivs
 from mramsim.constants import T0_CELSIUS
 from mramsim.errors import ParameterError
 
@@ -89,7 +89,7 @@ def test_wires_validation_names_field(field, value):
 
 def test_level1_identical_to_ngspice(ngspice, tmp_path):
     """One transistor swept through cut-off, linear, saturation and reverse at 125 C."""
-    from mramsim.circuit.ngspice import run_ngspice
+    from mramsim.circuit.sim.ngspice import run_ngspice
 
     m = AccessNMOS(LAMBDA=0.08)
     T = 398.15

@@ -1,0 +1,1 @@
+"""Runners of real simulators: ngspice (batch and shared library) and VACASK."""

@@ -1,0 +1,1 @@
+"""Running blocks of work: serial, local processes or Dask, with safe checkpoints."""
