@@ -8,10 +8,12 @@ Run: python examples/pyspice_subcircuit.py
 import numpy as np
 from PySpice.Spice.Netlist import Circuit
 
+from mramsim.circuit.sim.pyspice import configure_ngspice_shared
 from mramsim.compact.presets import preset_model
 
+configure_ngspice_shared()               # point PySpice at the ngspice shared library (Debian: libngspice.so.0)
 cm = preset_model("cofeb_mgo")
-MTJ = cm.pyspice_subcircuit()            # a PySpice SubCircuitFactory subclass (library path set for Debian)
+MTJ = cm.pyspice_subcircuit()            # a PySpice SubCircuitFactory subclass
 
 circuit = Circuit("read path")
 circuit.subcircuit(MTJ())

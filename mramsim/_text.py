@@ -19,7 +19,7 @@ import unicodedata
 
 from .errors import NetlistError
 
-__all__ = ["check_name", "sanitize_text", "NAME_PATTERN", "RESERVED_NAMES"]
+__all__ = ["check_name", "sanitize_text", "check_line", "NAME_PATTERN", "RESERVED_NAMES"]
 
 #: An identifier every dialect accepts: a letter or underscore, then up to 63 letters, digits or underscores.
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -87,3 +87,25 @@ def sanitize_text(text, max_length: int = 400) -> str:
     s = "".join(" " if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in s)
     s = " ".join(s.split())
     return s[:max_length]
+
+
+def check_line(field: str, text) -> str:
+    """Check that ``text`` is one netlist line (no line break or control character); return it.
+
+    For text that was built from checked names and sanitised free text and is
+    about to be split on ``"\\n"``: a line that still holds a character
+    :func:`sanitize_text` would replace (``\\r``, ``\\v``, ``\\f``, ``\\x1c``-``\\x1e``,
+    U+0085, U+2028, U+2029, any other control or format character) raises.
+    Tabs are not allowed either.
+
+    Raises
+    ------
+    NetlistError
+        The text is not a single clean line.
+    """
+    s = str(text)
+    bad = [ch for ch in s if unicodedata.category(ch) in _UNSAFE_CATEGORIES]
+    if bad:
+        raise NetlistError(f"{field} = {s[:80]!r} holds the line-break or control character {bad[0]!r}; "
+                           "allowed: one line of printable text")
+    return s

@@ -3,49 +3,35 @@
 PySpice is imported here only (``import mramsim`` does not import it). The
 subcircuit is the ngspice card (:mod:`mramsim.compact.export.ngspice`): a
 B-source ``I = V/R(V, temper)``, with instance parameters ``state``, ``area``,
-``rscale``, ``tmrscale``. To simulate with ngspice-shared, call
-:func:`configure_ngspice_shared` first (it points PySpice at Debian's
-``libngspice.so.0`` when no ``libngspice.so`` exists); ``pyspice_subcircuit``
-does it for you.
+``rscale``, ``tmrscale``. This module only builds the subcircuit; to simulate
+with ngspice-shared on Debian (which ships ``libngspice.so.0`` but no
+``libngspice.so``), call
+:func:`mramsim.circuit.sim.pyspice.configure_ngspice_shared` first.
 
 Reference: F. Salvaire, PySpice 1.5 documentation, "SubCircuit" and
 "NgSpiceShared" (https://pyspice.fabrice-salvaire.fr).
 """
 from __future__ import annotations
 
+from .._text import check_line, check_name
 from ..errors import ParameterError
 
-__all__ = ["pyspice_subcircuit", "configure_ngspice_shared"]
-
-
-def configure_ngspice_shared() -> str | None:
-    """Point PySpice's ``NgSpiceShared.LIBRARY_PATH`` at an existing libngspice; return it.
-
-    Leaves an explicit ``NGSPICE_LIBRARY_PATH`` environment variable or an
-    already existing absolute library path alone.
-    """
-    import os
-
-    from PySpice.Spice.NgSpice.Shared import NgSpiceShared
-
-    from ..circuit.sim.ngspice import _shared_library_path
-
-    if os.environ.get("NGSPICE_LIBRARY_PATH"):
-        return os.environ["NGSPICE_LIBRARY_PATH"]
-    current = NgSpiceShared.LIBRARY_PATH
-    if current and os.path.isabs(current.format("")) and os.path.exists(current.format("")):
-        return current
-    lib = _shared_library_path()
-    if lib is not None:
-        NgSpiceShared.LIBRARY_PATH = lib
-    return lib
+__all__ = ["pyspice_subcircuit"]
 
 
 def _card_body(cm, name):
-    """Element lines of the ngspice card between ``.subckt`` and ``.ends`` (continuations joined)."""
+    """Element lines of the ngspice card between ``.subckt`` and ``.ends`` (continuations joined).
+
+    The card's free text went through :func:`mramsim._text.sanitize_text` and its
+    names through :func:`mramsim._text.check_name`, so ``"\\n"`` is its only line
+    break; the text is split on ``"\\n"`` only (never ``str.splitlines``, which
+    also breaks on U+2028, U+0085, ``\\v`` ...), and a line that still holds
+    another line-break or control character is refused.
+    """
     text = cm.to_netlist("ngspice", name=name)
     logical = []
-    for line in text.splitlines():
+    for line in text.split("\n"):
+        check_line("ngspice card line", line)
         if line.startswith("*") or not line.strip():
             continue
         if line.startswith("+") and logical:
@@ -78,10 +64,7 @@ def pyspice_subcircuit(cm, name: str | None = None):
     """
     from PySpice.Spice.Netlist import SubCircuitFactory
 
-    from .export import check_name
-
     name = check_name("name", cm.name if name is None else name)
-    configure_ngspice_shared()
     body = _card_body(cm, name)
     defaults = {"state": 0, "area": cm.area, "rscale": 1, "tmrscale": 1}
 

@@ -22,6 +22,9 @@ def test_import_mramsim_does_not_import_pyspice():
 def test_pyspice_subcircuit_equals_model(libngspice, make_model, state):
     from PySpice.Spice.Netlist import Circuit, SubCircuitFactory
 
+    from mramsim.circuit.sim.pyspice import configure_ngspice_shared
+
+    assert configure_ngspice_shared() is not None
     cm = make_model()
     Sub = cm.pyspice_subcircuit()
     assert issubclass(Sub, SubCircuitFactory)

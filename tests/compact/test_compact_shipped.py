@@ -82,7 +82,7 @@ def test_shipped_ngspice_cards_match_model(ngspice, models, preset):
 def test_shipped_card_through_pyspice(ngspice, libngspice, models):
     from PySpice.Spice.Netlist import Circuit
 
-    from mramsim.compact.pyspice import configure_ngspice_shared
+    from mramsim.circuit.sim.pyspice import configure_ngspice_shared
 
     configure_ngspice_shared()
     preset = "cofeb_mgo"
