@@ -23,13 +23,16 @@ sources (``"bl"``, ``"sl"``, ``"wl"``) and ``value`` for wires [ohm, F].
 """
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import numpy as np
 
 from .._validation import check_range, parse_state
 from .elements import AccessNMOS, Wires
-from ..errors import NetlistError, ParameterError
+from .netlist import array_netlist
+from ..errors import NetlistError, ParameterError, UnknownNameError
 
 __all__ = ["Array1T1MTJ", "check_connectivity", "default_mtj"]
 
@@ -96,8 +99,9 @@ def check_connectivity(graph) -> None:
             raise NetlistError(f"node {n!r} is floating: no DC path to ground")
 
 
+@dataclass(frozen=True, eq=False, repr=False)
 class Array1T1MTJ:
-    """An R x C 1T-1MTJ array (plus optional reference columns).
+    """An R x C 1T-1MTJ array (plus optional reference columns); immutable.
 
     Parameters
     ----------
@@ -116,37 +120,67 @@ class Array1T1MTJ:
 
     Notes
     -----
-    The networkx graph (:attr:`graph`) is built on first use; the fast solver
-    (:func:`mramsim.array.solver.read_currents`) uses the regular structure
-    directly, :func:`mramsim.array.solver.solve_full` and the netlist writer
-    read the graph.
+    The array is frozen: assigning an attribute raises
+    :class:`dataclasses.FrozenInstanceError`; :meth:`replace` returns a changed
+    copy. So the networkx graph (:attr:`graph`, built on first use and cached
+    per instance) always describes the same circuit as the fields that the
+    netlist writer and the fast solver
+    (:func:`mramsim.array.solver.read_currents`, which uses the regular
+    structure directly) read.
     """
 
-    def __init__(self, rows: int, cols: int, mtj=None, access: AccessNMOS | None = None,
-                 wires: Wires | None = None, v_wl: float = 1.2, ref_cols=()):
+    rows: int
+    cols: int
+    mtj: object = None
+    access: AccessNMOS | None = None
+    wires: Wires | None = None
+    v_wl: float = 1.2
+    ref_cols: tuple = ()
+
+    def __post_init__(self):
+        rows, cols = self.rows, self.cols
         for fname, val in (("Array1T1MTJ.rows", rows), ("Array1T1MTJ.cols", cols)):
             if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
                 raise ParameterError(fname, val, "an integer >= 1")
             if val > 1_000_000:
                 raise ParameterError(fname, val, "an integer in [1, 1000000]")
-        self.rows = int(rows)
-        self.cols = int(cols)
-        self.mtj = default_mtj() if mtj is None else mtj
+        mtj = default_mtj() if self.mtj is None else self.mtj
         for meth in ("current", "resistance"):
-            if not callable(getattr(self.mtj, meth, None)):
-                raise ParameterError("Array1T1MTJ.mtj", type(self.mtj).__name__,
+            if not callable(getattr(mtj, meth, None)):
+                raise ParameterError("Array1T1MTJ.mtj", type(mtj).__name__,
                                      "a CompactMTJ (with .current and .resistance)")
-        self.access = AccessNMOS() if access is None else access
-        if not isinstance(self.access, AccessNMOS):
-            raise ParameterError("Array1T1MTJ.access", type(self.access).__name__, "an AccessNMOS")
-        self.wires = Wires() if wires is None else wires
-        if not isinstance(self.wires, Wires):
-            raise ParameterError("Array1T1MTJ.wires", type(self.wires).__name__, "a Wires")
-        check_range("Array1T1MTJ.v_wl", v_wl, 0.0, 10.0, lo_open=True, unit="V")
-        self.v_wl = float(v_wl)
+        access = AccessNMOS() if self.access is None else self.access
+        if not isinstance(access, AccessNMOS):
+            raise ParameterError("Array1T1MTJ.access", type(access).__name__, "an AccessNMOS")
+        wires = Wires() if self.wires is None else self.wires
+        if not isinstance(wires, Wires):
+            raise ParameterError("Array1T1MTJ.wires", type(wires).__name__, "a Wires")
+        check_range("Array1T1MTJ.v_wl", self.v_wl, 0.0, 10.0, lo_open=True, unit="V")
+        ref_cols = self.ref_cols
         if isinstance(ref_cols, (str, int)):
             ref_cols = (ref_cols,)
-        self.ref_cols = tuple(int(parse_state(s, "Array1T1MTJ.ref_cols")) for s in ref_cols)
+        ref_cols = tuple(int(parse_state(s, "Array1T1MTJ.ref_cols")) for s in ref_cols)
+        # normalised values into the frozen fields (the documented way for a frozen dataclass)
+        for fname, val in (("rows", int(rows)), ("cols", int(cols)), ("mtj", mtj), ("access", access),
+                           ("wires", wires), ("v_wl", float(self.v_wl)), ("ref_cols", ref_cols)):
+            object.__setattr__(self, fname, val)
+
+    def replace(self, **changes) -> "Array1T1MTJ":
+        """A copy with fields changed (checked like the constructor; the graph is rebuilt on use).
+
+        Example: ``arr.replace(wires=Wires(50.0, 50.0))``.
+        """
+        names = [f.name for f in fields(self)]
+        for key in changes:
+            if key not in names:
+                raise UnknownNameError("Array1T1MTJ field", key, names)
+        return dataclasses.replace(self, **changes)
+
+    def __getstate__(self):
+        # the cached graph is rebuilt on use: do not ship it to worker processes or hash it
+        state = dict(self.__dict__)
+        state.pop("graph", None)
+        return state
 
     def __repr__(self):
         return (f"Array1T1MTJ(rows={self.rows}, cols={self.cols}, ref_cols={self.ref_cols}, "
@@ -257,8 +291,6 @@ class Array1T1MTJ:
     def netlist(self, selected_row: int = 0, states=None, dialect: str = "ngspice", *, v_read: float = 0.1,
                 temperature: float | None = None, samples=None, **kwargs) -> str:
         """Netlist text of a read of ``selected_row``; see :func:`mramsim.circuit.netlist.array_netlist`."""
-        from .netlist import array_netlist
-
         return array_netlist(self, selected_row=selected_row, states=states, dialect=dialect, v_read=v_read,
                              temperature=temperature, samples=samples, **kwargs)
 

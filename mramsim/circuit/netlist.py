@@ -244,14 +244,12 @@ def write_example_netlists(out, arr, *, v_read: float = 0.15, temperature: float
     """
     from pathlib import Path
 
-    from .graph import Array1T1MTJ
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     row = arr.rows - 1
     p1 = arr.write_netlist(out / f"array_{arr.rows}x{arr.cols}.cir", selected_row=row,
                            states=checkerboard(arr.rows, arr.cols), v_read=v_read, temperature=temperature)
-    bench = Array1T1MTJ(1, 1, mtj=arr.mtj, access=arr.access, wires=arr.wires, v_wl=arr.v_wl)
+    bench = arr.replace(rows=1, cols=1, ref_cols=())
     p2 = bench.write_netlist(out / "read_bench_1cell.cir", selected_row=0, states=[0], v_read=0.0,
                              temperature=temperature,
                              analysis=f".dc vbl0 0 {_fmt(bench_v_max)} {_fmt(bench_step)}",

@@ -8,9 +8,9 @@ parameters), so every dialect carries the same equation as
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
+from ..._text import check_line, sanitize_text
 from ...constants import e, k_B
 from ...errors import ParameterError
 from ..model import NUMERIC_PARAMETERS, PARAMETER_UNITS
@@ -190,9 +190,6 @@ def stat_scales(cm, dthk: str, darea: str, dann: str) -> tuple[str, str]:
     return r, t
 
 
-_CTRL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def spice_instance(cm, sig: dict | None, stat_line: str, group=lambda s: f"({s})"):
     """Instance parameters, statistical ``.param`` line and scale expressions of a SPICE-family card.
 
@@ -227,8 +224,12 @@ def spice_instance(cm, sig: dict | None, stat_line: str, group=lambda s: f"({s})
 
 
 def clean(text) -> str:
-    """A provenance value safe inside a one-line comment (control characters -> space)."""
-    return _CTRL.sub(" ", str(text)).strip()
+    """A provenance value safe inside a one-line comment (:func:`mramsim._text.sanitize_text`).
+
+    Every line break of any Unicode class and every control or format
+    character becomes a space, so the value can never open a new card line.
+    """
+    return sanitize_text(text)
 
 
 def header_lines(cm, name: str, dialect: str, statistical: bool, sig: dict | None) -> list[str]:
@@ -280,6 +281,8 @@ def header_lines(cm, name: str, dialect: str, statistical: bool, sig: dict | Non
         lines.append("  tmrscale_eff = tmrscale*exp(dlnTMR_dthickness*dthk + dlnTMR_danneal*dann)")
         for k, v in sig.items():
             lines.append(f"  {k} = {repr(v)} [{_SIGMA_UNITS[k]}]")
+    for ln in lines:  # names are checked and free text is sanitised above: one line each
+        check_line("card header line", ln)
     return lines
 
 
