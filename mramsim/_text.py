@@ -19,7 +19,8 @@ import unicodedata
 
 from .errors import NetlistError
 
-__all__ = ["check_name", "sanitize_text", "check_line", "NAME_PATTERN", "RESERVED_NAMES"]
+__all__ = ["check_name", "sanitize_text", "check_line", "check_card", "NAME_PATTERN", "RESERVED_NAMES",
+           "CONTROL_WORDS"]
 
 #: An identifier every dialect accepts: a letter or underscore, then up to 63 letters, digits or underscores.
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -31,6 +32,11 @@ RESERVED_NAMES = frozenset({
     "if", "else", "for", "while", "and", "or", "not", "include", "lib", "gnd", "control", "endc",
     "shell", "exec",
 })
+
+#: First words of a netlist line that would run commands or read other files in a simulator
+#: (ngspice control blocks, ``shell``, includes) or end the netlist early.
+CONTROL_WORDS = frozenset({".control", ".endc", "shell", ".include", ".inc", ".lib", ".exec", ".end",
+                           "source", "exec"})
 
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
@@ -109,3 +115,27 @@ def check_line(field: str, text) -> str:
         raise NetlistError(f"{field} = {s[:80]!r} holds the line-break or control character {bad[0]!r}; "
                            "allowed: one line of printable text")
     return s
+
+
+def check_card(field: str, text) -> list[str]:
+    """Split card / subcircuit text on ``"\\n"`` and check every line; return the lines.
+
+    Each line must pass :func:`check_line` (one line, no control character)
+    and must not start with one of :data:`CONTROL_WORDS` (case-insensitive),
+    so text spliced into a netlist can neither open a ``.control`` block, run
+    ``shell`` nor include other files. A final empty line (text ending in
+    ``"\\n"``) is kept.
+
+    Raises
+    ------
+    NetlistError
+        A line holds another line break or control character, or starts with a control word.
+    """
+    lines = str(text).split("\n")
+    for ln in lines:
+        check_line(field, ln)
+        words = ln.split()
+        if words and words[0].lower() in CONTROL_WORDS:
+            raise NetlistError(f"{field}: the line {ln[:80]!r} starts with {words[0]!r}; allowed: element, "
+                               f"model, subcircuit and parameter lines (no {', '.join(sorted(CONTROL_WORDS))})")
+    return lines

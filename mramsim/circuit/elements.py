@@ -26,7 +26,10 @@ Circuits 3, 285-289 (1968), DOI 10.1109/JSSC.1968.1049902; the ``mos1`` model
 of ngspice (H. Vogt et al., *Ngspice User's Manual* v39, 2023, section 11.2).
 
 Off-state leakage is an explicit drain-source conductance ``G_OFF`` (a
-resistor ``1/G_OFF`` in the netlist), present in every cell, on or off.
+resistor ``1/G_OFF`` in the netlist), present in every cell, on or off. The
+model has no bulk junctions (the solver has none; the netlist's ``.model``
+switches ngspice's off), so a cut-off cell carries exactly ``G_OFF`` times its
+drain-source voltage in both.
 
 Temperature model (explicit, applied in Python; the netlist receives the
 already-scaled values and sets the model's ``TNOM`` equal to the simulation
@@ -56,9 +59,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._text import check_name
 from .._validation import check_nonnegative, check_positive, check_range, check_temperature
 from ..constants import T0_CELSIUS, T_NOM
-from ..errors import ParameterError
+from ..errors import NetlistError, ParameterError
 
 __all__ = ["AccessNMOS", "Wires", "level1_ids", "level1_ids_derivs"]
 
@@ -195,8 +199,11 @@ class AccessNMOS:
         check_range("AccessNMOS.TCV", self.TCV, -0.02, 0.02, unit="V/K")
         check_range("AccessNMOS.BEX", self.BEX, -5.0, 5.0)
         check_range("AccessNMOS.TCG", self.TCG, -1.0, 1.0, unit="1/K")
-        if not isinstance(self.name, str) or not self.name.isidentifier():
-            raise ParameterError("AccessNMOS.name", self.name, "a SPICE-safe identifier")
+        try:
+            check_name("AccessNMOS.name", self.name)
+        except NetlistError:
+            raise ParameterError("AccessNMOS.name", self.name,
+                                 "a SPICE-safe identifier [A-Za-z_][A-Za-z0-9_]{0,63}, not a keyword") from None
 
     # -- temperature -------------------------------------------------------
     def vto(self, T, vth_shift=0.0):
@@ -262,6 +269,11 @@ class AccessNMOS:
         ``TNOM`` in the card equals ``T`` (in degC), so ngspice's own level-1
         temperature scaling is the identity; GAMMA = 0, LD = 0, no series
         resistances, so its equations are exactly :func:`level1_ids_derivs`.
+        The bulk junctions are switched off (``IS=0 JS=0``: no saturation
+        current, which ngspice would otherwise default to 1e-14 A per
+        junction; ``CBD=0 CBS=0 CJ=0 CJSW=0``: no junction capacitance), as
+        the Python solver has none. ngspice still puts its ``gmin`` across each
+        junction; the array netlist sets it far below ``G_OFF``.
 
         Parameters
         ----------
@@ -270,13 +282,15 @@ class AccessNMOS:
         vth_shift : float
             Threshold shift written into VTO [V].
         name : str, optional
-            Model name (default ``self.name``).
+            Model name (default ``self.name``; checked with :func:`mramsim._text.check_name`).
         """
+        name = self.name if name is None else check_name("name", name)
         vto = float(self.vto(T, vth_shift))
         kp = float(self.kp(T))
         t_c = float(T) - T0_CELSIUS
-        return (f".model {name or self.name} nmos (LEVEL=1 VTO={_fmt(vto)} KP={_fmt(kp)} "
-                f"LAMBDA={_fmt(self.LAMBDA)} GAMMA=0 PHI=0.6 LD=0 RD=0 RS=0 TNOM={_fmt(t_c)})")
+        return (f".model {name} nmos (LEVEL=1 VTO={_fmt(vto)} KP={_fmt(kp)} "
+                f"LAMBDA={_fmt(self.LAMBDA)} GAMMA=0 PHI=0.6 LD=0 RD=0 RS=0 "
+                f"IS=0 JS=0 CBD=0 CBS=0 CJ=0 CJSW=0 TNOM={_fmt(t_c)})")
 
 
 @dataclass(frozen=True)

@@ -23,25 +23,77 @@ from typing import Mapping
 
 import numpy as np
 
+from .._text import check_card, check_line, check_name, sanitize_text
 from .._validation import check_range, check_temperature
 from ..constants import T0_CELSIUS, T_NOM
 from ..errors import NetlistError, ParameterError, UnknownNameError
 
-__all__ = ["array_netlist", "mtj_subckt", "checkerboard", "write_example_netlists", "DIALECTS",
-           "SOLVER_OPTIONS"]
+__all__ = ["array_netlist", "mtj_subckt", "checkerboard", "write_example_netlists", "check_analysis",
+           "DIALECTS", "SOLVER_OPTIONS"]
 
 DIALECTS = ("ngspice",)
 
 #: ``.options`` written into every array netlist: tighter than the SPICE
 #: defaults (RELTOL 1e-3) so that the operating point is accurate well below
-#: the 0.1 % agreement the cross-check asks for.
-SOLVER_OPTIONS = ".options reltol=1e-6 abstol=1e-15 vntol=1e-9 gmin=1e-15 itl1=500"
+#: the 0.1 % agreement the cross-check asks for. ``gmin`` is the conductance
+#: ngspice puts across each MOSFET bulk junction (the only place a level-1
+#: model uses it); 1e-18 S is 1e-9 of the default ``G_OFF``, so a cut-off
+#: cell's current agrees with the solver's (which has no junctions) to ~1e-9.
+SOLVER_OPTIONS = ".options reltol=1e-6 abstol=1e-15 vntol=1e-9 gmin=1e-18 itl1=500"
+
+# one analysis card: .op | .dc src start stop step [src2 start2 stop2 step2] |
+# .tran tstep tstop [tstart [tmax]] [uic] | .ac dec|oct|lin n fstart fstop
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:meg|mil|[tgkmunpf])?"
+_SOURCE = r"[A-Za-z_][A-Za-z0-9_]{0,63}"
+_ANALYSIS = re.compile(
+    rf"\.op|\.dc (?P<s1>{_SOURCE})(?: {_NUMBER}){{3}}(?: (?P<s2>{_SOURCE})(?: {_NUMBER}){{3}})?"
+    rf"|\.tran(?: {_NUMBER}){{2,4}}(?: uic)?|\.ac (?:dec|oct|lin)(?: {_NUMBER}){{3}}",
+    re.IGNORECASE,
+)
 
 _SAMPLE_KEYS = ("r_scale", "tmr_scale", "vth_shift")
 
 
 def _fmt(x) -> str:
     return f"{float(x):.15g}"
+
+
+def check_analysis(analysis) -> str:
+    """Check one analysis card; return it with surrounding blanks removed.
+
+    Allowed (case-insensitive, single spaces, SPICE numbers with an optional
+    scale suffix): ``.op``; ``.dc SRC START STOP STEP [SRC2 START2 STOP2
+    STEP2]`` with source names passing :func:`mramsim._text.check_name` (or
+    ``temp``); ``.tran TSTEP TSTOP [TSTART [TMAX]] [uic]``; ``.ac dec|oct|lin
+    N FSTART FSTOP``. Nothing else, in particular no line break of any kind
+    and no ``.control``/``shell``/``.include``.
+
+    Raises
+    ------
+    NetlistError
+        The card is not one of the forms above.
+    """
+    allowed = (".op | .dc <source> <start> <stop> <step> [<source2> <start> <stop> <step>] | "
+               ".tran <tstep> <tstop> [<tstart> [<tmax>]] [uic] | .ac dec|oct|lin <n> <fstart> <fstop>")
+    if not isinstance(analysis, str):
+        raise NetlistError(f"analysis = {analysis!r} is invalid; allowed: {allowed}")
+    card = " ".join(check_line("analysis", analysis).split())
+    m = _ANALYSIS.fullmatch(card)
+    if m is None:
+        raise NetlistError(f"analysis = {analysis!r} is invalid; allowed: {allowed}")
+    for key in ("s1", "s2"):
+        src = m.groupdict().get(key)
+        if src is not None and src.lower() != "temp":
+            check_name("analysis source", src)
+    return card
+
+
+def _subckt_name(field: str, text: str) -> str:
+    """The checked name of the first ``.subckt`` line of ``text``."""
+    m = re.search(r"^\s*\.subckt\s+(\S+)", text, flags=re.IGNORECASE | re.MULTILINE)
+    if not m:
+        raise NetlistError(f"{field} has no '.subckt <name> te be' line")
+    return check_name(f"{field} subcircuit name", m.group(1))
 
 
 def mtj_subckt(cm, dialect: str = "ngspice") -> tuple[str, str]:
@@ -58,10 +110,8 @@ def mtj_subckt(cm, dialect: str = "ngspice") -> tuple[str, str]:
     if not callable(render):
         raise NetlistError(f"the MTJ model {type(cm).__name__} has no to_netlist(); pass mtj_subckt_text=")
     text = render(dialect=dialect)
-    m = re.search(r"^\s*\.subckt\s+(\S+)", text, flags=re.IGNORECASE | re.MULTILINE)
-    if not m:
-        raise NetlistError("the MTJ card has no '.subckt <name> te be' line")
-    return text, m.group(1)
+    check_card("the MTJ card", text)
+    return text, _subckt_name("the MTJ card", text)
 
 
 def _samples(arr, samples) -> dict:
@@ -111,11 +161,14 @@ def array_netlist(arr, *, selected_row: int = 0, states=None, dialect: str = "ng
         One Monte Carlo sample of the selected row: ``r_scale``, ``tmr_scale``
         [-] and ``vth_shift`` [V], each a scalar or shape (cols,).
     analysis : str
-        Analysis card(s), e.g. ``".op"`` or ``".dc vbl0 0 0.4 0.01"``.
+        One analysis card, e.g. ``".op"`` or ``".dc vbl0 0 0.4 0.01"``
+        (checked by :func:`check_analysis`).
     mtj_subckt_text : str, optional
-        MTJ subcircuit text to use instead of ``arr.mtj.to_netlist(dialect)``.
+        MTJ subcircuit text to use instead of ``arr.mtj.to_netlist(dialect)``
+        (checked by :func:`mramsim._text.check_card`: no line break other than
+        ``\\n``, no control character, no ``.control``/``shell``/``.include`` line).
     title : str, optional
-        First (title) line.
+        First (title) line; free text, passed through :func:`mramsim._text.sanitize_text`.
 
     Returns
     -------
@@ -136,10 +189,15 @@ def array_netlist(arr, *, selected_row: int = 0, states=None, dialect: str = "ng
     if mtj_subckt_text is None:
         sub_text, sub_name = mtj_subckt(arr.mtj, dialect)
     else:
-        m = re.search(r"^\s*\.subckt\s+(\S+)", mtj_subckt_text, flags=re.IGNORECASE | re.MULTILINE)
-        if not m:
-            raise NetlistError("mtj_subckt_text has no '.subckt <name> te be' line")
-        sub_text, sub_name = mtj_subckt_text, m.group(1)
+        if not isinstance(mtj_subckt_text, str):
+            raise NetlistError(f"mtj_subckt_text = {type(mtj_subckt_text).__name__} is invalid; allowed: str")
+        check_card("mtj_subckt_text", mtj_subckt_text)
+        sub_text, sub_name = mtj_subckt_text, _subckt_name("mtj_subckt_text", mtj_subckt_text)
+    analysis = check_analysis(analysis)
+    if title is not None:
+        title = sanitize_text(title)
+        if title and not title[0].isalnum():
+            title = "* " + title  # still the title line; never read as a card or command
 
     acc = arr.access
     g = arr.graph
@@ -205,7 +263,7 @@ def array_netlist(arr, *, selected_row: int = 0, states=None, dialect: str = "ng
     lines += ["", "* drivers"] + groups["vsrc"]
     lines += ["", "* wire segments"] + groups["res"] + groups["cap"]
     lines += ["", "* cells"] + groups["cell"]
-    lines += ["", f".temp {_fmt(t_c)}", analysis.strip(), ".end", ""]
+    lines += ["", f".temp {_fmt(t_c)}", analysis, ".end", ""]
     return "\n".join(lines)
 
 
