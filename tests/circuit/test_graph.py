@@ -103,3 +103,41 @@ def test_full_states_shapes_and_errors():
 def test_access_is_used():
     acc = AccessNMOS(W=1e-6)
     assert Array1T1MTJ(1, 1, access=acc).access is acc
+
+
+def test_array_is_immutable_and_replace_rebuilds_the_circuit():
+    import dataclasses
+
+    from mramsim.errors import UnknownNameError
+
+    arr = Array1T1MTJ(2, 2)
+    g = arr.graph
+    assert arr.graph is g                          # cached per instance
+    for field, value in (("wires", Wires(50.0, 50.0)), ("rows", 3), ("mtj", None), ("v_wl", 1.0)):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(arr, field, value)
+    assert arr.wires == Wires() and arr.rows == 2 and arr.graph is g
+    new = arr.replace(wires=Wires(50.0, 50.0))
+    assert new.wires == Wires(50.0, 50.0) and arr.wires == Wires()
+    assert {d["value"] for *_e, d in new.graph.edges(keys=True, data=True) if d["kind"] == "res"} == {50.0}
+    text = new.netlist(0, [0, 1])
+    res = [ln.split() for ln in text.split("\n") if ln.startswith(("rbl_", "rsl_"))]
+    assert len(res) == 8 and all(float(r[3]) == 50.0 for r in res)
+    assert "r_bl = 50 ohm" in text
+    old = [ln.split() for ln in arr.netlist(0, [0, 1]).split("\n") if ln.startswith(("rbl_", "rsl_"))]
+    assert all(float(r[3]) == 1.0 for r in old)
+    with pytest.raises(ParameterError, match="Array1T1MTJ.rows"):
+        arr.replace(rows=0)
+    with pytest.raises(UnknownNameError, match="wire"):
+        arr.replace(wire=Wires())
+
+
+def test_pickled_array_leaves_the_cached_graph_behind():
+    import pickle
+
+    arr = Array1T1MTJ(2, 3, ref_cols=("AP",))
+    _ = arr.graph
+    back = pickle.loads(pickle.dumps(arr))
+    assert "graph" not in vars(back)
+    assert (back.rows, back.cols, back.ref_cols, back.wires) == (2, 3, (1,), arr.wires)
+    assert sorted(back.graph.edges(keys=True)) == sorted(arr.graph.edges(keys=True))

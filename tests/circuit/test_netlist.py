@@ -141,3 +141,22 @@ def test_shipped_array_runs_in_ngspice(ngspice, tmp_path):
     i = np.array([res[f"i(vcell{c})"][0] for c in range(16)])
     # checkerboard, far row 15: odd columns P (more current), even columns AP
     assert np.all(i[1::2] > 1.3 * i[0::2]) and np.all(i > 0)
+
+
+@pytest.mark.parametrize("v_read", [0.1, 0.3])
+def test_cut_off_cell_current_agrees_with_solver(ngspice, tmp_path, v_read):
+    """A cell whose transistor is cut off carries G_OFF*V in both: no bulk-junction current in ngspice."""
+    from mramsim.array.solver import read_currents
+    from mramsim.circuit.sim.ngspice import run_ngspice
+
+    arr = Array1T1MTJ(2, 1)
+    shift = 0.9                          # VTO 0.4 V + 0.9 V > v_wl = 1.2 V: the selected cell is cut off too
+    assert arr.access.vto(300.15, shift) > arr.v_wl
+    text = arr.netlist(0, [1], v_read=v_read, samples={"vth_shift": shift})
+    assert re.search(r"^\.model nacc_c0 nmos \(.*\bIS=0 JS=0\b", text, flags=re.MULTILINE)
+    res = run_ngspice(text, workdir=tmp_path)
+    sol = read_currents(arr, selected_row=0, states=[1], v_read=v_read, vth_shift=shift)
+    i_spice = float(res["i(vcell0)"][0])
+    i_solver = float(sol.i_cell[0, 0])
+    assert 0 < i_solver < 1e-9           # leakage only (G_OFF = 1 nS)
+    assert abs(i_spice - i_solver) <= max(1e-6 * abs(i_solver), 1e-18)
