@@ -23,7 +23,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .._text import check_card, check_line, check_name, sanitize_text
+from .._text import CONTROL_WORDS, check_card, check_line, check_name, sanitize_text
 from .._validation import check_range, check_temperature
 from ..constants import T0_CELSIUS, T_NOM
 from ..errors import NetlistError, ParameterError, UnknownNameError
@@ -196,8 +196,8 @@ def array_netlist(arr, *, selected_row: int = 0, states=None, dialect: str = "ng
     analysis = check_analysis(analysis)
     if title is not None:
         title = sanitize_text(title)
-        if title and not title[0].isalnum():
-            title = "* " + title  # still the title line; never read as a card or command
+        if title and (not title[0].isalnum() or title.split()[0].lower() in CONTROL_WORDS):
+            title = "* " + title  # still the title line; never looks like a card or command
 
     acc = arr.access
     g = arr.graph
