@@ -38,6 +38,7 @@ Dask is imported only when ``executor`` asks for it.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import logging
 import os
 import signal
@@ -145,6 +146,11 @@ def local_dask_cluster(n_workers: int | None = None, **kwargs):
     memory still returned above 128 MB); with it the same block runs within
     ~10 % of the parent's speed.
 
+    The worker processes are started with SIGINT ignored (a disposition
+    they inherit), so Ctrl-C in a terminal -- which reaches the whole process
+    group -- interrupts only this process, which then closes the cluster,
+    instead of printing a traceback from every nanny and worker.
+
     Parameters
     ----------
     n_workers : int, optional
@@ -158,8 +164,21 @@ def local_dask_cluster(n_workers: int | None = None, **kwargs):
     opts = {"n_workers": n_workers or os.cpu_count() or 1, "threads_per_worker": 1, "processes": True,
             "dashboard_address": None, **kwargs}
     env = {f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_MALLOC_ENV.items()}
-    with dask.config.set(env):
+    with dask.config.set(env), _sigint_ignored():
         return LocalCluster(**opts)
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore SIGINT while child processes are started (they inherit it); main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 # -- worker processes that neither print on Ctrl-C nor outlive their parent ------------------
@@ -496,8 +515,9 @@ def _map(func, n_items, block_size, seed, nb, executor, chunk_blocks, progress, 
                         for f in as_completed(futs):
                             finish(f.result())
                     except BaseException:
-                        backend.cancel(futs)
-                        raise
+                        if close is None:  # a client passed in stays open: drop our tasks from it
+                            backend.cancel(futs)
+                        raise  # a cluster of our own is closed below, with its tasks
             except KeyboardInterrupt:
                 interrupted = True
                 raise
