@@ -245,16 +245,16 @@ class _WorkerPool(cf.ProcessPoolExecutor):
 
     def __init__(self, n_workers: int, ctx):
         self.n_workers = int(n_workers)
-        self._pids = ctx.SimpleQueue()
+        self._worker_pids = ctx.SimpleQueue()
         super().__init__(max_workers=self.n_workers, mp_context=ctx, initializer=_worker_init,
-                         initargs=(os.getpid(), self._pids))
+                         initargs=(os.getpid(), self._worker_pids))
 
     def kill_workers(self) -> None:
         """SIGKILL every worker started so far and shut the pool down without waiting for blocks."""
         self.shutdown(wait=False, cancel_futures=True)
-        while not self._pids.empty():
+        while not self._worker_pids.empty():
             try:
-                os.kill(self._pids.get(), signal.SIGKILL)
+                os.kill(self._worker_pids.get(), signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
         self.shutdown(wait=True)
