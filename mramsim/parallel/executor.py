@@ -16,34 +16,42 @@ parallel streams (O'Neill, "PCG: a family of simple fast space-efficient
 statistically good algorithms for random number generation", HMC-CS-2014-0905,
 2014; NumPy ``SeedSequence`` documentation, "Parallel random number generation").
 
-With ``checkpoint_dir`` every finished block is written atomically (a temporary
-file, then :func:`os.replace`) as ``block_<b>.pkl`` next to a ``manifest.json``
-that records ``n_items``, ``block_size``, ``seed`` and a hash of the task. A run
-stopped by Ctrl-C or ``kill -9`` resumes where it stopped: finished blocks are
-read back, never recomputed, and no block is lost. A checkpoint folder written
-by a different task raises :class:`CheckpointMismatchError` instead of mixing
-two runs. Checkpoints are written by the calling process, so Dask workers on
-other machines need no shared file system.
+With ``checkpoint_dir`` every finished block is written atomically as
+``block_<b>.npz`` (no pickle; see :mod:`mramsim.parallel.checkpoint` for the
+contract on what a block function may return) next to a ``manifest.json``
+that records ``n_items``, ``block_size``, ``seed``, a hash of the task and a
+hash of the mramsim source. A run stopped by Ctrl-C or ``kill -9`` resumes
+where it stopped: finished blocks are read back, never recomputed; a damaged
+or foreign block file is reported and recomputed; blocks written by other
+mramsim code are never reused. A checkpoint folder written by a different task
+raises :class:`CheckpointMismatchError` instead of mixing two runs, and a
+second run into a folder in use stops at once (:class:`FolderLockedError`).
+Checkpoints are written by the calling process, so Dask workers on other
+machines need no shared file system.
+
+Ctrl-C stops the local worker processes at once and raises one
+:class:`KeyboardInterrupt`; workers of ``"processes"`` ignore SIGINT
+themselves and die with the process that started them (also after ``kill -9``).
 
 Dask is imported only when ``executor`` asks for it.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
-import functools
-import hashlib
-import json
+import contextlib
+import logging
 import os
-import pickle
-import tempfile
-import types
+import signal
+import sys
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from ..errors import MramsimError, ParameterError, UnknownNameError
+from . import checkpoint as _ck
+from .checkpoint import CheckpointMismatchError, FolderLockedError, folder_lock, task_hash
 
 __all__ = [
     "map_blocks",
@@ -52,6 +60,8 @@ __all__ = [
     "n_blocks",
     "task_hash",
     "CheckpointMismatchError",
+    "FolderLockedError",
+    "folder_lock",
     "EXECUTORS",
     "open_executor",
     "local_dask_cluster",
@@ -59,14 +69,6 @@ __all__ = [
 
 #: Executor names accepted by :func:`map_blocks` (besides an address or an object).
 EXECUTORS = ("serial", "processes", "dask")
-
-_MANIFEST = "manifest.json"
-_MANIFEST_VERSION = 1
-
-
-class CheckpointMismatchError(MramsimError):
-    """A checkpoint folder belongs to another run (other size, seed or task)."""
-
 
 # -- blocks and streams ----------------------------------------------------------
 def n_blocks(n_items: int, block_size: int) -> int:
@@ -125,168 +127,11 @@ def _check_count(field, value, lo):
     return int(value)
 
 
-# -- task identity ------------------------------------------------------------------
-#: Attribute names that record wall-clock measurements, not task state (left out of the task hash).
-_WALL_CLOCK = frozenset({"fit_time", "timings", "elapsed", "wall_time", "runtime"})
-
-
-def _canon(obj, h, path: tuple, depth: int) -> None:
-    """Feed a canonical description of ``obj``'s public state into hash ``h``.
-
-    Pickle bytes are not a stable identity (memo references, dict insertion
-    order and lazily cached attributes change them for equal objects), so
-    objects are described by value: numbers by ``repr``, arrays by dtype,
-    shape and bytes, dataclasses by their fields, other objects by their
-    public attributes (names starting with ``_`` and ``functools.cached_property``
-    values are caches, not state; :data:`_WALL_CLOCK` names are timings),
-    functions by module and qualified name.
-    """
-    up = h.update
-    if depth > 24 or id(obj) in path:
-        up(b"<deep>")
-        return
-    if obj is None or isinstance(obj, (bool, int, str, bytes, np.bool_)):
-        up(f"{type(obj).__name__}:{obj!r};".encode())
-        return
-    if isinstance(obj, (float, np.floating)):
-        up(f"f:{float(obj)!r};".encode())
-        return
-    if isinstance(obj, np.integer):
-        up(f"i:{int(obj)};".encode())
-        return
-    if isinstance(obj, complex):
-        up(f"c:{obj!r};".encode())
-        return
-    if isinstance(obj, np.ndarray):
-        arr = np.ascontiguousarray(obj)
-        up(f"a:{arr.dtype.str}:{arr.shape};".encode())
-        if arr.dtype.kind == "O":
-            for x in arr.ravel():
-                _canon(x, h, path + (id(obj),), depth + 1)
-        else:
-            up(arr.tobytes())
-        return
-    sub = path + (id(obj),)
-    if isinstance(obj, functools.partial):
-        up(b"partial(")
-        _canon(obj.func, h, sub, depth + 1)
-        _canon(obj.args, h, sub, depth + 1)
-        _canon(dict(obj.keywords), h, sub, depth + 1)
-        up(b")")
-        return
-    if isinstance(obj, dict):
-        up(f"d{len(obj)}{{".encode())
-        for k in sorted(obj, key=repr):
-            _canon(k, h, sub, depth + 1)
-            _canon(obj[k], h, sub, depth + 1)
-        up(b"}")
-        return
-    if isinstance(obj, (list, tuple)):
-        up(f"{type(obj).__name__}{len(obj)}[".encode())
-        for x in obj:
-            _canon(x, h, sub, depth + 1)
-        up(b"]")
-        return
-    if isinstance(obj, (set, frozenset)):
-        parts = []
-        for x in obj:
-            hx = hashlib.sha256()
-            _canon(x, hx, sub, depth + 1)
-            parts.append(hx.hexdigest())
-        up(("set[" + ",".join(sorted(parts)) + "]").encode())
-        return
-    if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType)) or (
-        callable(obj) and not hasattr(obj, "__dict__") and hasattr(obj, "__qualname__")
-    ):
-        target = getattr(obj, "__func__", obj)
-        up(f"fn:{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', repr(target))};".encode())
-        if isinstance(obj, types.MethodType):
-            _canon(obj.__self__, h, sub, depth + 1)
-        return
-    cls = type(obj)
-    up(f"o:{cls.__module__}.{cls.__qualname__}{{".encode())
-    if dataclasses.is_dataclass(obj):
-        names = [f.name for f in dataclasses.fields(obj)]
-    else:
-        try:
-            names = sorted(vars(obj))
-        except TypeError:  # no __dict__ (slots, C objects): the type is all we can say
-            up(b"}")
-            return
-    for name in names:
-        if name.startswith("_") or name in _WALL_CLOCK or isinstance(getattr(cls, name, None), functools.cached_property):
-            continue
-        up(f"{name}=".encode())
-        _canon(getattr(obj, name, None), h, sub, depth + 1)
-    up(b"}")
-
-
-def task_hash(func, desc: str = "") -> str:
-    """SHA-256 (hex, 16 chars) of a task: ``desc`` and a canonical description of ``func``.
-
-    ``func`` is described by value (its name, and for a
-    :func:`functools.partial` the public state of every bound argument), so
-    the same task built again in another process hashes the same, and a task
-    with other inputs (another array, seed-independent parameter, model)
-    hashes differently. Used in the checkpoint manifest.
-    """
-    h = hashlib.sha256()
-    h.update(str(desc).encode())
-    h.update(b"\0")
-    _canon(func, h, (), 0)
-    return h.hexdigest()[:16]
-
-
-# -- checkpoints ----------------------------------------------------------------------
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _block_path(cdir: Path, b: int) -> Path:
-    return cdir / f"block_{b}.pkl"
-
-
-def _open_checkpoint(cdir: Path, manifest: dict, nb: int) -> dict:
-    """Create or check the manifest; return {b: result} of finished blocks."""
-    cdir.mkdir(parents=True, exist_ok=True)
-    mpath = cdir / _MANIFEST
-    if mpath.exists():
-        try:
-            old = json.loads(mpath.read_text())
-        except (OSError, ValueError) as exc:
-            raise CheckpointMismatchError(f"checkpoint manifest {mpath} is unreadable ({exc}); delete the folder to start again") from None
-        diffs = [f"{k}: folder has {old.get(k)!r}, this run has {v!r}" for k, v in manifest.items() if old.get(k) != v]
-        if diffs:
-            raise CheckpointMismatchError(
-                f"checkpoint folder {cdir} holds a different run ({'; '.join(diffs)}); "
-                "delete it or choose another checkpoint_dir -- results of two runs are never mixed"
-            )
-    else:
-        _atomic_write(mpath, json.dumps(manifest, indent=1, sort_keys=True).encode())
-    done = {}
-    for b in range(nb):
-        p = _block_path(cdir, b)
-        if p.exists():
-            with open(p, "rb") as fh:
-                done[b] = pickle.load(fh)
-    return done
-
-
 # -- executors -------------------------------------------------------------------------
 #: glibc malloc settings for Dask worker processes (see :func:`local_dask_cluster`) [bytes].
 WORKER_MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": 1 << 27, "MALLOC_MMAP_THRESHOLD_": 1 << 26}
+
+_log = logging.getLogger(__name__)
 
 
 def local_dask_cluster(n_workers: int | None = None, **kwargs):
@@ -301,6 +146,11 @@ def local_dask_cluster(n_workers: int | None = None, **kwargs):
     memory still returned above 128 MB); with it the same block runs within
     ~10 % of the parent's speed.
 
+    The worker processes are started with SIGINT ignored (a disposition
+    they inherit), so Ctrl-C in a terminal -- which reaches the whole process
+    group -- interrupts only this process, which then closes the cluster,
+    instead of printing a traceback from every nanny and worker.
+
     Parameters
     ----------
     n_workers : int, optional
@@ -314,15 +164,126 @@ def local_dask_cluster(n_workers: int | None = None, **kwargs):
     opts = {"n_workers": n_workers or os.cpu_count() or 1, "threads_per_worker": 1, "processes": True,
             "dashboard_address": None, **kwargs}
     env = {f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_MALLOC_ENV.items()}
-    with dask.config.set(env):
+    with dask.config.set(env), _sigint_ignored():
         return LocalCluster(**opts)
 
 
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore SIGINT while child processes are started (they inherit it); main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+# -- worker processes that neither print on Ctrl-C nor outlive their parent ------------------
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with(parent_pid: int) -> None:
+    """Block until process ``parent_pid`` ends, then kill this process (runs in a daemon thread)."""
+    try:
+        fd = os.pidfd_open(parent_pid)  # Linux >= 5.3: readable when the process ends
+    except ProcessLookupError:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return
+    except (AttributeError, OSError):  # other OS or pidfd not allowed: poll
+        fd = None
+    if fd is not None:
+        import select
+
+        select.select([fd], [], [])
+    else:
+        import time
+
+        while True:
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:  # pid reused by another user's process: the parent is gone
+                break
+            time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _worker_init(parent_pid: int, pid_queue) -> None:
+    """Initializer of the ``"processes"`` workers.
+
+    * SIGINT is ignored: Ctrl-C reaches the whole process group, and the
+      parent alone decides what happens (it kills the workers), so no worker
+      prints a traceback.
+    * The worker dies with the process that started the pool: a daemon
+      thread waits on that process (``pidfd``, or polling), and on Linux
+      ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` also kills it when its direct
+      parent (the forkserver) goes.
+    * Its pid goes to the parent, which kills it on Ctrl-C.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            ppid = os.getppid()
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+            if os.getppid() != ppid:  # the parent died before prctl took effect
+                os.kill(os.getpid(), signal.SIGKILL)
+        except (OSError, AttributeError):  # pragma: no cover - no libc / prctl
+            pass
+    threading.Thread(target=_die_with, args=(parent_pid,), daemon=True, name="mramsim-parent-watch").start()
+    pid_queue.put(os.getpid())
+
+
+class _WorkerPool(cf.ProcessPoolExecutor):
+    """A process pool whose workers ignore SIGINT, die with this process and can be killed at once."""
+
+    def __init__(self, n_workers: int, ctx):
+        self.n_workers = int(n_workers)
+        self._worker_pids = ctx.SimpleQueue()
+        super().__init__(max_workers=self.n_workers, mp_context=ctx, initializer=_worker_init,
+                         initargs=(os.getpid(), self._worker_pids))
+
+    def kill_workers(self) -> None:
+        """SIGKILL every worker started so far and shut the pool down without waiting for blocks."""
+        self.shutdown(wait=False, cancel_futures=True)
+        while not self._worker_pids.empty():
+            try:
+                os.kill(self._worker_pids.get(), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.shutdown(wait=True)
+
+
+def _close_dask(client, cluster, interrupted: bool) -> None:
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    if interrupted:  # the workers being torn down mid-task log errors nobody needs to read
+        quiet.setLevel(logging.CRITICAL)
+    try:
+        client.close(timeout=5 if interrupted else None) if interrupted else client.close()
+        if cluster is not None:
+            cluster.close(timeout=5) if interrupted else cluster.close()
+    except Exception as exc:  # a failing teardown must not hide the interrupt or the result
+        _log.warning("closing the Dask cluster failed: %s", exc)
+    finally:
+        quiet.setLevel(level)
+
+
 def _resolve_executor(executor):
-    """Return (kind, backend, owned) with kind in {'serial', 'futures', 'dask'}."""
+    """Return ``(kind, backend, close)``; kind in {'serial', 'futures', 'dask'}.
+
+    ``close(interrupted)`` tears down what was created here (``None`` for
+    executors passed in, which stay open).
+    """
     if isinstance(executor, str):
         if executor == "serial":
-            return "serial", None, False
+            return "serial", None, None
         if executor == "processes":
             import multiprocessing as mp
 
@@ -332,39 +293,33 @@ def _resolve_executor(executor):
                 ctx.set_forkserver_preload(["numpy", "mramsim.parallel.executor"])
             else:  # pragma: no cover - Windows
                 ctx = mp.get_context("spawn")
-            return "futures", cf.ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx), True
+            pool = _WorkerPool(os.cpu_count() or 1, ctx)
+
+            def close(interrupted=False):
+                if interrupted:
+                    pool.kill_workers()
+                else:
+                    pool.shutdown(wait=True, cancel_futures=True)
+
+            return "futures", pool, close
         if executor == "dask" or executor.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
             try:
-                from distributed import Client, LocalCluster
+                from distributed import Client
             except ImportError:  # pragma: no cover - depends on the install
                 raise MramsimError("executor='dask' needs dask[distributed]: pip install 'mramsim[distributed]'") from None
-            if executor == "dask":
-                cluster = local_dask_cluster()
-                client = Client(cluster)
-                client._mramsim_cluster = cluster
-            else:
-                client = Client(executor)
-            return "dask", client, True
+            cluster = local_dask_cluster() if executor == "dask" else None
+            client = Client(cluster if cluster is not None else executor)
+            return "dask", client, lambda interrupted=False: _close_dask(client, cluster, interrupted)
         raise UnknownNameError("executor", executor, list(EXECUTORS) + ["tcp://<scheduler address>"])
     mod = type(executor).__module__ or ""
     if mod.startswith("distributed") and hasattr(executor, "submit") and hasattr(executor, "gather"):
-        return "dask", executor, False
+        return "dask", executor, None
     if isinstance(executor, cf.Executor) or hasattr(executor, "submit"):
-        return "futures", executor, False
+        return "futures", executor, None
     raise ParameterError(
         "executor", executor, "'serial', 'processes', 'dask', a scheduler address 'tcp://...', "
         "a dask.distributed.Client or a concurrent.futures.Executor"
     )
-
-
-def _close(kind, backend):
-    if kind == "futures":
-        backend.shutdown(wait=True, cancel_futures=True)
-    elif kind == "dask":
-        cluster = getattr(backend, "_mramsim_cluster", None)
-        backend.close()
-        if cluster is not None:
-            cluster.close()
 
 
 class open_executor:
@@ -372,7 +327,8 @@ class open_executor:
 
     ``with open_executor("dask") as ex: map_blocks(..., executor=ex)`` starts
     one LocalCluster (or process pool, or scheduler connection) for a whole
-    study instead of one per call, and closes it on exit. ``"serial"`` and
+    study instead of one per call, and closes it on exit (on Ctrl-C the
+    local workers are killed instead of waited for). ``"serial"`` and
     objects passed in are returned unchanged (and not closed).
 
     Parameters
@@ -383,26 +339,27 @@ class open_executor:
 
     def __init__(self, executor="serial"):
         self.executor = executor
-        self._kind = self._backend = None
-        self._owned = False
+        self._close = None
 
     def __enter__(self):
         if isinstance(self.executor, str) and self.executor != "serial":
-            self._kind, self._backend, self._owned = _resolve_executor(self.executor)
-            return self._backend
+            _, backend, self._close = _resolve_executor(self.executor)
+            return backend
         if not isinstance(self.executor, str):
             _resolve_executor(self.executor)  # validates
         return self.executor
 
-    def __exit__(self, *exc):
-        if self._owned:
-            _close(self._kind, self._backend)
+    def __exit__(self, exc_type, exc, tb):
+        if self._close is not None:
+            self._close(exc_type is not None and issubclass(exc_type, KeyboardInterrupt))
+            self._close = None
         return False
 
 
 def _n_workers(kind, backend) -> int:
     if kind == "futures":
-        return int(getattr(backend, "_max_workers", None) or os.cpu_count() or 1)
+        # concurrent.futures has no public worker count; our own pool records it, others count as the cores
+        return int(getattr(backend, "n_workers", None) or os.cpu_count() or 1)
     if kind == "dask":
         try:
             return max(1, sum(backend.nthreads().values()))
@@ -453,8 +410,13 @@ def map_blocks(
         Blocks per task [-] (default: 1 for serial, else enough tasks for
         ~4 per worker). Any value gives identical results.
     checkpoint_dir : str or Path, optional
-        Folder for ``manifest.json`` and ``block_<b>.pkl``; finished blocks
-        found there are reused, not recomputed.
+        Folder for ``manifest.json`` and ``block_<b>.npz``; sound finished
+        blocks of the same task, seed and mramsim source found there are
+        reused, not recomputed; damaged ones are recomputed (with a
+        :class:`~mramsim.parallel.checkpoint.CheckpointWarning`). The folder
+        is locked for the duration of the call. ``func`` must then return
+        what :mod:`mramsim.parallel.checkpoint` can store: a (nested) dict,
+        list or tuple of arrays, numpy scalars, float, int, bool, str, None.
     progress : bool
         Show a tqdm progress bar over blocks.
     desc : str
@@ -471,6 +433,12 @@ def map_blocks(
         Bad ``n_items``, ``block_size``, ``chunk_blocks``, ``seed`` or ``executor``.
     CheckpointMismatchError
         ``checkpoint_dir`` holds blocks of a different run.
+    FolderLockedError
+        Another run is writing into ``checkpoint_dir``.
+    BlockResultError
+        With ``checkpoint_dir``: ``func`` returned something outside the contract.
+    KeyboardInterrupt
+        On Ctrl-C, once, after the local workers were stopped; finished blocks are on disk.
     """
     if not callable(func):
         raise ParameterError("func", func, "a callable func(start, stop, rng)")
@@ -480,20 +448,25 @@ def map_blocks(
         chunk_blocks = _check_count("chunk_blocks", chunk_blocks, 1)
     seed = _check_seed(seed)
     nb = n_blocks(n_items, block_size)
+    if checkpoint_dir is None:
+        return _map(func, n_items, block_size, seed, nb, executor, chunk_blocks, progress, desc, None)
+    cdir = Path(checkpoint_dir)
+    manifest = {
+        "n_items": n_items,
+        "block_size": block_size,
+        "n_blocks": nb,
+        "seed": seed,
+        "task": task_hash(func, desc),
+        "source": _ck.package_source_hash(),
+    }
+    with folder_lock(cdir):
+        key, done = _ck.open_checkpoint(cdir, manifest, nb)
+        return _map(func, n_items, block_size, seed, nb, executor, chunk_blocks, progress, desc,
+                    (cdir, key, done))
 
-    results: dict[int, Any] = {}
-    cdir = None
-    if checkpoint_dir is not None:
-        cdir = Path(checkpoint_dir)
-        manifest = {
-            "version": _MANIFEST_VERSION,
-            "n_items": n_items,
-            "block_size": block_size,
-            "n_blocks": nb,
-            "seed": seed,
-            "task": task_hash(func, desc),
-        }
-        results = _open_checkpoint(cdir, manifest, nb)
+
+def _map(func, n_items, block_size, seed, nb, executor, chunk_blocks, progress, desc, ck):
+    results: dict[int, Any] = {} if ck is None else dict(ck[2])
     pending = [b for b in range(nb) if b not in results]
 
     bar = None
@@ -504,15 +477,16 @@ def map_blocks(
 
     def finish(pairs):
         for b, r in pairs:
-            if cdir is not None:
-                _atomic_write(_block_path(cdir, b), pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+            if ck is not None:
+                _ck.save_block(_ck.block_path(ck[0], b), b, ck[1], r)
             results[b] = r
         if bar is not None:
             bar.update(len(pairs))
 
     try:
         if pending:
-            kind, backend, owned = _resolve_executor(executor)
+            kind, backend, close = _resolve_executor(executor)
+            interrupted = False
             try:
                 if chunk_blocks is None:
                     chunk = 1 if kind == "serial" else max(1, len(pending) // (4 * _n_workers(kind, backend)))
@@ -541,11 +515,15 @@ def map_blocks(
                         for f in as_completed(futs):
                             finish(f.result())
                     except BaseException:
-                        backend.cancel(futs)
-                        raise
+                        if close is None:  # a client passed in stays open: drop our tasks from it
+                            backend.cancel(futs)
+                        raise  # a cluster of our own is closed below, with its tasks
+            except KeyboardInterrupt:
+                interrupted = True
+                raise
             finally:
-                if owned:
-                    _close(kind, backend)
+                if close is not None:
+                    close(interrupted)
     finally:
         if bar is not None:
             bar.close()

@@ -12,6 +12,7 @@ from ._mpl import get_ax, pyplot
 __all__ = [
     "plot_rv",
     "plot_tmr_bias",
+    "plot_tmr",
     "plot_tmr_temperature",
     "plot_thickness",
     "plot_anneal",
@@ -24,8 +25,8 @@ def _temps_idx(table, n=4):
 
 
 def plot_rv(table, ax=None, n_temps=4):
-    """R_P and R_AP vs bias at several temperatures from an RVTable (log y)."""
-    ax = get_ax(ax)
+    """R_P and R_AP [ohm] vs bias [V] at ``n_temps`` temperatures of an RVTable (log y)."""
+    ax = get_ax(ax, figsize=(5.5, 4))
     cmap = pyplot().get_cmap("coolwarm")
     idx = _temps_idx(table, n_temps)
     for k, j in enumerate(idx):
@@ -42,8 +43,8 @@ def plot_rv(table, ax=None, n_temps=4):
 
 
 def plot_tmr_bias(table, ax=None, n_temps=4):
-    """TMR vs bias at several temperatures [%]."""
-    ax = get_ax(ax)
+    """TMR [%] vs bias [V] at ``n_temps`` temperatures of an RVTable."""
+    ax = get_ax(ax, figsize=(5.5, 4))
     cmap = pyplot().get_cmap("coolwarm")
     idx = _temps_idx(table, n_temps)
     for k, j in enumerate(idx):
@@ -54,6 +55,10 @@ def plot_tmr_bias(table, ax=None, n_temps=4):
     ax.set_title("TMR vs bias")
     ax.legend(fontsize=7)
     return ax
+
+
+#: The flow's name for :func:`plot_tmr_bias`.
+plot_tmr = plot_tmr_bias
 
 
 def plot_tmr_temperature(device, ax=None, T=None, V=(0.0, 0.2, 0.4)):

@@ -1,112 +1,17 @@
-"""The flow's report: figures of each stage and ``report.md``.
+"""The flow's report: ``report.md``; its figures are drawn by :mod:`mramsim.plotting.report`.
 
-Every plot function takes ``ax=`` (a new figure when None) and returns the
-axes; units are converted for display here (C, mV, ohm um^2, %), nowhere deeper.
+The plot functions are re-exported here under their old names.
 """
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
-import numpy as np
-
 from ..constants import T0_CELSIUS
+from ..plotting.report import SWEEP_LABEL as _SWEEP_LABEL
+from ..plotting.report import plot_fit, plot_rv, plot_sweep, plot_tmr
 
 __all__ = ["plot_rv", "plot_tmr", "plot_fit", "plot_sweep", "write_report"]
-
-
-def _ax(ax, **kw):
-    from ..plotting._mpl import get_ax
-
-    return get_ax(ax, **kw)
-
-
-def _t_indices(T, n=4):
-    return np.unique(np.linspace(0, len(T) - 1, min(n, len(T))).round().astype(int))
-
-
-def plot_rv(tab, ax=None):
-    """R_P and R_AP [ohm] vs bias [V] at a few temperatures of an RVTable."""
-    ax = _ax(ax, figsize=(5.5, 4))
-    for j in _t_indices(tab.T):
-        lab = f"{tab.T[j] - T0_CELSIUS:.0f} C"
-        (line,) = ax.plot(tab.V, tab.r_ap[:, j], label=f"AP {lab}")
-        ax.plot(tab.V, tab.r_p[:, j], color=line.get_color(), ls="--", label=f"P {lab}")
-    ax.set_xlabel("bias V [V]")
-    ax.set_ylabel("static resistance V/I [ohm]")
-    ax.set_title("R(V, T) from the tunnelling physics")
-    ax.legend(fontsize=7, ncol=2)
-    return ax
-
-
-def plot_tmr(tab, ax=None):
-    """TMR [%] vs bias [V] at a few temperatures of an RVTable."""
-    ax = _ax(ax, figsize=(5.5, 4))
-    for j in _t_indices(tab.T):
-        ax.plot(tab.V, 100 * tab.tmr[:, j], label=f"{tab.T[j] - T0_CELSIUS:.0f} C")
-    ax.set_xlabel("bias V [V]")
-    ax.set_ylabel("TMR [%]")
-    ax.set_title("TMR(V, T)")
-    ax.legend(fontsize=8)
-    return ax
-
-
-def plot_fit(tab, cm, ax=None):
-    """Relative error of the compact model against the table [%] vs bias, per state and T."""
-    ax = _ax(ax, figsize=(5.5, 4))
-    V = tab.V[:, None]
-    T = tab.T[None, :]
-    for state, ref, ls in (("P", tab.r_p, "--"), ("AP", tab.r_ap, "-")):
-        err = 100 * (np.asarray(cm.resistance(state, V, T)) / ref - 1.0)
-        for k, j in enumerate(_t_indices(tab.T)):
-            ax.plot(tab.V, err[:, j], ls=ls, color=f"C{k}",
-                    label=f"{state} {tab.T[j] - T0_CELSIUS:.0f} C")
-    ax.axhline(0, color="k", lw=0.5)
-    win = getattr(getattr(cm, "fit_report", None), "window_v", None)
-    if win is not None and win < tab.V[-1]:
-        ax.axvspan(tab.V[0], -win, color="0.9", zorder=0)
-        ax.axvspan(win, tab.V[-1], color="0.9", zorder=0, label="outside fit window")
-    ax.set_xlabel("bias V [V]")
-    ax.set_ylabel("compact / physics - 1 [%]")
-    ax.set_title("compact-model fit error")
-    ax.legend(fontsize=7, ncol=2)
-    return ax
-
-
-_SWEEP_LABEL = {"v_read": ("read bias [mV]", 1e3, 0.0), "temperature": ("temperature [C]", 1.0, -T0_CELSIUS),
-                "anneal_temperature": ("anneal temperature [C]", 1.0, -T0_CELSIUS)}
-
-
-def _num(x):
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return float("nan")
-    return f
-
-
-def plot_sweep(name, sweep: dict, ax=None):
-    """BER (log) and margin [sigma] vs the swept quantity."""
-    ax = _ax(ax, figsize=(5.5, 4))
-    label, scale, offset = _SWEEP_LABEL[name]
-    x = np.asarray(sweep["values"], float) * scale + offset
-    pts = sweep["points"]
-    ber = np.array([_num(p.get("ber")) for p in pts])
-    lo = np.array([_num(p.get("ber_ci", [np.nan, np.nan])[0]) for p in pts])
-    hi = np.array([_num(p.get("ber_ci", [np.nan, np.nan])[1]) for p in pts])
-    floor = 1e-300
-    ax.semilogy(x, np.maximum(ber, floor), "o-", color="C0", label="BER")
-    ax.fill_between(x, np.maximum(lo, floor), np.maximum(hi, floor), color="C0", alpha=0.2, label="95% CI")
-    ax.set_xlabel(label)
-    ax.set_ylabel("bit error rate")
-    ms = np.array([_num(p.get("margin_sigma")) for p in pts])
-    if np.any(np.isfinite(ms)):
-        ax2 = ax.twinx()
-        ax2.plot(x, ms, "s--", color="C1", label="margin [sigma]")
-        ax2.set_ylabel("read margin mean/std [sigma]", color="C1")
-    ax.set_title(f"read margin vs {label.split(' [')[0]}")
-    ax.legend(fontsize=8, loc="best")
-    return ax
 
 
 # -- report.md ------------------------------------------------------------------------------------

@@ -48,3 +48,27 @@ class Holder:
 def held_draw(start, stop, rng, holder):
     """Draws times ``holder.scale``."""
     return holder.scale * rng.standard_normal(stop - start)
+
+
+def pid_draw(start, stop, rng):
+    """Like :func:`slow_draw`, and leaves a file named after this worker's pid in ``$MRAMSIM_TEST_PID_DIR``."""
+    folder = os.environ.get("MRAMSIM_TEST_PID_DIR")
+    if folder:
+        open(os.path.join(folder, str(os.getpid())), "w").close()
+    return slow_draw(start, stop, rng)
+
+
+def tree_block(start, stop, rng):
+    """A block result using every kind of leaf of the checkpoint contract."""
+    x = rng.standard_normal(stop - start)
+    return {
+        "n": stop - start,
+        "sum": float(x.sum()),
+        "np_sum": x.sum(),
+        "any": bool(x.max() > 0),
+        "label": f"block {start}",
+        "none": None,
+        "x": x,
+        "ints": np.arange(start, stop, dtype=np.int32),
+        "nested": {"pair": (start, float(x[0])), "list": [{"k": int(start)}, x[:2].copy()]},
+    }

@@ -102,7 +102,7 @@ def test_checkpoint_partial_rerun(tmp_path):
     ck = tmp_path / "ck"
     full = map_blocks(bf.slow_draw, N, seed=SEED, block_size=BS, checkpoint_dir=ck)
     for b in (0, 4, 10):
-        (ck / f"block_{b}.pkl").unlink()
+        (ck / f"block_{b}.npz").unlink()
     bf.CALLS.clear()
     again = map_blocks(bf.slow_draw, N, seed=SEED, block_size=BS, checkpoint_dir=ck)
     assert sorted(bf.CALLS) == [0, 4 * BS, 10 * BS]
@@ -148,14 +148,14 @@ def test_killed_run_resumes_and_equals_uninterrupted(tmp_path):
     env = dict(os.environ, MRAMSIM_TEST_BLOCK_DELAY="0.05")
     proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while len(list(ck.glob("block_*.pkl"))) < 5:
+    while len(list(ck.glob("block_*.npz"))) < 5:
         assert proc.poll() is None, "child finished or died before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    done = sorted(int(p.stem.split("_")[1]) for p in ck.glob("block_*.pkl"))
+    done = sorted(int(p.stem.split("_")[1]) for p in ck.glob("block_*.npz"))
     assert 5 <= len(done) < 30, done
 
     bf.CALLS.clear()

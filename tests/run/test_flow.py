@@ -148,7 +148,7 @@ def test_killed_run_resumes_to_the_uninterrupted_result(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "mramsim.cli", "run", str(cfg), "--out", str(out), "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while len(list(ck_root.glob("*/block_*.pkl"))) < 3:
+    while len(list(ck_root.glob("*/block_*.npz"))) < 3:
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
         assert time.monotonic() < deadline
         time.sleep(0.01)
@@ -156,13 +156,13 @@ def test_killed_run_resumes_to_the_uninterrupted_result(tmp_path):
     proc.wait()
     proc.stderr.close()
     (ck,) = ck_root.iterdir()  # one Monte Carlo, one checkpoint folder
-    before = {p.name: p.stat().st_mtime_ns for p in ck.glob("block_*.pkl")}
+    before = {p.name: p.stat().st_mtime_ns for p in ck.glob("block_*.npz")}
     assert 3 <= len(before) < 40, "the kill did not land in the middle of the Monte Carlo"
     assert not (out / "margin" / "read_margin.json").exists()
 
     resumed = run_flow(cfg, out)
     assert [p.name for p in ck_root.iterdir()] == [ck.name]  # the rerun found the same folder
-    after = {p.name: p.stat().st_mtime_ns for p in ck.glob("block_*.pkl")}
+    after = {p.name: p.stat().st_mtime_ns for p in ck.glob("block_*.npz")}
     assert len(after) == 40
     assert all(after[name] == t for name, t in before.items())  # finished blocks were not recomputed
     fresh = run_flow(cfg, tmp_path / "fresh")
