@@ -15,6 +15,11 @@ from __future__ import annotations
 from . import _common as c
 
 COMMENT = "// "
+#: Attribute that makes a parameter an instance parameter for OSDI compilers
+#: (OpenVAF: ``(*type="instance"*)``; without it every parameter is a model
+#: parameter, so one model could not serve instances in different states).
+#: ADMS reads the same attribute (its ``type`` attribute of a parameter).
+INSTANCE = '(*type="instance"*) '
 
 
 def render(cm, name: str, statistical: bool = False, **options) -> str:
@@ -30,16 +35,16 @@ def render(cm, name: str, statistical: bool = False, **options) -> str:
         f"module {name}(te, be);",
         "    inout te, be;",
         "    electrical te, be;",
-        "    parameter integer state = 0 from [0:1];",
-        f"    parameter real area = {a0} from (0:inf);",
-        "    parameter real rscale = 1.0 from (0:inf);",
-        "    parameter real tmrscale = 1.0 from [0:inf);",
+        f"    {INSTANCE}parameter integer state = 0 from [0:1];",
+        f"    {INSTANCE}parameter real area = {a0} from (0:inf);",
+        f"    {INSTANCE}parameter real rscale = 1.0 from (0:inf);",
+        f"    {INSTANCE}parameter real tmrscale = 1.0 from [0:inf);",
     ]
     if statistical:
         lines += [
-            "    parameter real dthk = 0.0;",
-            "    parameter real darea = 0.0 from (-1:inf);",
-            "    parameter real dann = 0.0;",
+            f"    {INSTANCE}parameter real dthk = 0.0;",
+            f"    {INSTANCE}parameter real darea = 0.0 from (-1:inf);",
+            f"    {INSTANCE}parameter real dann = 0.0;",
         ]
     lines += [
         "    real vb, tk, dt, u, x, rsc, ksc, r;",
