@@ -251,7 +251,9 @@ class _WorkerPool(cf.ProcessPoolExecutor):
 
     def kill_workers(self) -> None:
         """SIGKILL every worker started so far and shut the pool down without waiting for blocks."""
-        self.shutdown(wait=False, cancel_futures=True)
+        # Kill first, cancel nothing: the pool's manager thread then fails every pending future as
+        # broken. Cancelling futures first races with it (CPython's terminate_broken calls
+        # set_exception on cancelled futures and prints InvalidStateError from its thread).
         while not self._worker_pids.empty():
             try:
                 os.kill(self._worker_pids.get(), signal.SIGKILL)
@@ -501,9 +503,10 @@ def _map(func, n_items, block_size, seed, nb, executor, chunk_blocks, progress, 
                     try:
                         for f in cf.as_completed(futs):
                             finish(f.result())
-                    except BaseException:
-                        for f in futs:
-                            f.cancel()
+                    except BaseException as exc:
+                        if not isinstance(exc, KeyboardInterrupt):  # on Ctrl-C the pool is killed instead
+                            for f in futs:
+                                f.cancel()
                         raise
                 else:
                     from distributed import as_completed
