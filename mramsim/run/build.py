@@ -14,7 +14,7 @@ from .config import AnnealConfig, FlowConfig, StackConfig
 
 __all__ = ["build_stack", "build_anneal", "build_device", "build_table", "fit_options", "build_compact",
            "build_access", "build_wires", "build_array", "build_variation", "build_read", "preset_compact",
-           "compact_from_config"]
+           "compact_from_config", "preset_device", "junction_cd"]
 
 
 def build_stack(st: StackConfig):
@@ -148,3 +148,13 @@ def build_read(cfg: FlowConfig, **changes):
 def junction_cd(cfg: FlowConfig, stack) -> float:
     """Nominal junction diameter [m]: [variation] cd_nm or from the stack's area."""
     return cfg.variation.cd if cfg.variation.cd is not None else math.sqrt(4.0 * stack.area / math.pi)
+
+
+def preset_device(preset: str, anneal_temperature: float | None = 673.15, anneal_time: float = 3600.0,
+                  cap: str = "Ta"):
+    """The :class:`mramsim.MTJDevice` of a stack preset after an anneal (None: as deposited)."""
+    from ..physics.device import MTJDevice
+    from ..stack import Anneal, Stack
+
+    anneal = None if anneal_temperature is None else Anneal(anneal_temperature, anneal_time, cap)
+    return MTJDevice(Stack.preset(preset), anneal=anneal)

@@ -290,7 +290,7 @@ class VariationConfig(Section):
     ra_sigma: float = key("ra_sigma", default_of(Variation, "ra_sigma"), doc="cell-to-cell sigma of ln RA")
     ra_die_sigma: float = key("ra_die_sigma", default_of(Variation, "ra_die_sigma"), doc="die-to-die sigma of ln RA")
     thickness_sigma: float = key("thickness_sigma_nm", default_of(Variation, "thickness_sigma"), "nm")
-    cd_sigma: float = key("cd_sigma_nm", default_of(Variation, "cd_sigma"), "nm", lo=0)
+    cd_sigma: float = key("cd_sigma_nm", default_of(Variation, "cd_sigma"), "nm", lo=0, hi=1e3)
     tmr_sigma: float = key("tmr_sigma", default_of(Variation, "tmr_sigma"), doc="residual sigma of ln TMR")
     vth_sigma: float = key("vth_sigma_V", default_of(Variation, "vth_sigma"), "V")
     defect_rate: float = key("defect_rate", default_of(Variation, "defect_rate"),
