@@ -104,17 +104,38 @@ def _fit_summary(cm) -> dict:
     return out
 
 
+def _compact_data(cm) -> dict:
+    return to_jsonable(cm)
+
+
+def _compact_from_data(d: dict):
+    from ..compact.fit import FitReport
+    from ..compact.model import CompactMTJ
+
+    d = dict(d)
+    fr = dict(d.pop("fit_report"))
+    fr["window_t"] = tuple(fr["window_t"])
+    return CompactMTJ(**d, fit_report=FitReport(**fr))
+
+
+def _fit(cfg: FlowConfig, tab, folder: Path):
+    """The compact model fitted to ``tab`` (cached as JSON in ``folder``) and whether it was cached."""
+    key = input_key("compact", tab.to_dict(), cfg.to_dict()["compact"], build.fit_options(cfg), code_version())
+    return cached(folder, key, lambda: build.build_compact(cfg, tab), _compact_data, _compact_from_data)
+
+
 def compact(cfg: FlowConfig, out: Path, objs: dict):
-    """Fit the compact model to the table; the fit report and its figure."""
+    """Fit the compact model to the table (cached); the fit report and its figure."""
     tab = objs["rv_table"]
-    cm = objs["compact"] = build.build_compact(cfg, tab)
+    cm, hit = _fit(cfg, tab, out / "compact")
+    objs["compact"] = cm
     res = _fit_summary(cm)
     err = res.get("max_rel_error")
     res["target_max_rel_error"] = cfg.compact.max_rel_error
     res["meets_target"] = None if err is None else bool(float(err) <= cfg.compact.max_rel_error)
     res["figures"] = [_save_fig(plot_fit(tab, cm), out / "compact" / "fig_fit.png")]
     write_json(out / "compact" / "fit_report.json", res)
-    return res, "done"
+    return res, ("cached" if hit else "done")
 
 
 def export(cfg: FlowConfig, out: Path, objs: dict):
@@ -259,6 +280,7 @@ def sweeps(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bool):
 def _anneal_point(cfg: FlowConfig, out: Path, objs: dict, t_anneal: float):
     """Array and variation after an anneal at ``t_anneal`` [K]: physics (cached) -> fit -> array."""
     folder = out / "sweeps" / "anneal_models" / f"Ta_{t_anneal - T0_CELSIUS:.1f}C"
-    tab, _ = _table(cfg, folder, anneal_temperature=t_anneal)
+    tab, _ = _table(cfg, folder / "table", anneal_temperature=t_anneal)
+    cm, _ = _fit(cfg, tab, folder)
     anneal = build.build_device(cfg, t_anneal).anneal
-    return build.build_array(cfg, build.build_compact(cfg, tab)), build.build_variation(cfg, objs["stack"], anneal)
+    return build.build_array(cfg, cm), build.build_variation(cfg, objs["stack"], anneal)

@@ -129,7 +129,7 @@ def test_processes_and_dask_give_identical_results(tmp_path):
 
     for stage in ("device", "compact"):
         (tmp_path / "dask" / stage).mkdir(parents=True)
-        shutil.copy(tmp_path / "proc" / stage / ".cache.pkl", tmp_path / "dask" / stage / ".cache.pkl")
+        shutil.copy(tmp_path / "proc" / stage / ".cache.json", tmp_path / "dask" / stage / ".cache.json")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as lc, distributed.Client(lc) as client:
         b = run_flow(cfg, tmp_path / "dask", executor=client)
@@ -207,7 +207,7 @@ def test_cli_margin_runs_margin_and_sweeps_only(tmp_path, capsys):
     # the anneal sweep re-ran physics and fit at 350 C: a smaller TMR than the 400 C model, a larger BER
     (pt,) = res["sweeps"]["anneal_temperature"]["points"]
     assert pt["ber"] > res["margin"]["ber"]
-    assert (out / "sweeps" / "anneal_models" / "Ta_350.0C" / ".cache.pkl").is_file()
+    assert (out / "sweeps" / "anneal_models" / "Ta_350.0C" / ".cache.json").is_file()
     assert not (out / "compact" / "mtj.ngspice.lib").exists()
 
 
