@@ -43,7 +43,8 @@ def main(argv=None) -> int:
     from mramsim.array.solver import read_currents
     from mramsim.circuit.graph import Array1T1MTJ
     from mramsim.array.crosscheck import spice_cross_check
-    from mramsim.circuit.netlist import array_netlist, mtj_from_preset
+    from mramsim.circuit.netlist import array_netlist
+    from mramsim.compact.presets import preset_model
     from mramsim.circuit.sim.ngspice import run_ngspice
 
     if args.numpy:
@@ -57,7 +58,7 @@ def main(argv=None) -> int:
     else:
         print("Newton kernel: numpy (numba not importable or --numpy)")
     t0 = time.perf_counter()
-    cm = mtj_from_preset("cofeb_mgo")
+    cm = preset_model("cofeb_mgo")
     print(f"MTJ model: cofeb_mgo preset, 400 C / 1 h / Ta anneal, fitted in {time.perf_counter() - t0:.1f} s "
           f"(R_P0 = {cm.r_p0:.0f} ohm, TMR0 = {cm.tmr0 * 100:.0f} %)")
     print(f"read: far row, random states (seed 0), V_read = {args.v_read} V, T = {args.temp - 273.15:.0f} C, "
@@ -107,8 +108,8 @@ def main(argv=None) -> int:
         d1 = spice_cross_check(arr, selected_row=row, states=states, v_read=args.v_read, temperature=args.temp,
                                samples=one)
         # the batched solve gives the same answer for sample 0 as the single-sample one
-        assert np.allclose(sol.i_cell[0], d1["i_solver"], rtol=1e-9)
-        agree = max(d0["max_rel_diff"], d1["max_rel_diff"])
+        assert np.allclose(sol.i_cell[0], d1.i_solver, rtol=1e-9)
+        agree = max(d0.max_rel_diff, d1.max_rel_diff)
         speedup = t_op / (best_wall / S)
         print(f"{n:>4}x{n:<4} {t_op:12.3f} {n / t_op:15.3g} {best_wall:9.3f} {reads / best_wall:14.3g} "
               f"{reads / best_cpu:9.3g} {t_setup:8.3f} {sol.iterations:4d} {speedup:15.3g} {agree:12.2e}")

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 import mramsim as ms
 from mramsim.constants import T0_CELSIUS
+from mramsim.run import build
 from mramsim.run.config import load_config
 
 HERE = Path(__file__).resolve().parent
@@ -32,9 +32,9 @@ HERE = Path(__file__).resolve().parent
 
 def study(cfg, caps, temps_c, n_samples, executor):
     """BER, margin, TMR and RA at the read conditions per (cap, anneal temperature)."""
-    stack = cfg.stack.build()
+    stack = build.build_stack(cfg.stack)
     V, T = cfg.device.grid()
-    read = cfg.read.build()
+    read = build.build_read(cfg)
     rows = []
     for cap in caps:
         for tc in temps_c:
@@ -42,8 +42,8 @@ def study(cfg, caps, temps_c, n_samples, executor):
             dev = ms.MTJDevice(stack, anneal=anneal)
             tab = dev.rv_table(V=V, T=T)
             cm = ms.fit_compact(tab)
-            arr = cfg.array.build(cm)
-            var = cfg.variation.build(stack, anneal)
+            arr = build.build_array(cfg, cm)
+            var = build.build_variation(cfg, stack, anneal)
             res = ms.read_margin(arr, var, read, n_samples=n_samples, seed=cfg.montecarlo.seed, executor=executor)
             rp = float(np.asarray(cm.resistance("P", read.v_read, read.temperature)))
             rap = float(np.asarray(cm.resistance("AP", read.v_read, read.temperature)))
@@ -95,8 +95,8 @@ def main(argv=None):
     n = cfg.sweeps.n_samples
     if a.quick:
         temps, n = [425], 128
-        cfg = cfg.replace(array=replace(cfg.array, rows=16, cols=16),
-                          device=replace(cfg.device, n_v=21, n_t=3))
+        cfg = cfg.replace(array=cfg.array.model_copy(update={"rows": 16, "cols": 16}),
+                          device=cfg.device.model_copy(update={"n_v": 21, "n_t": 3}))
     a.out.mkdir(parents=True, exist_ok=True)
     from mramsim.parallel.executor import open_executor
 

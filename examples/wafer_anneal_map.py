@@ -25,6 +25,7 @@ import numpy as np
 
 import mramsim as ms
 from mramsim.constants import T0_CELSIUS
+from mramsim.run import build
 from mramsim.run.config import load_config
 
 HERE = Path(__file__).resolve().parent
@@ -43,10 +44,11 @@ def main(argv=None):
     n = cfg.montecarlo.n_samples
     if a.quick:
         n = 256
-        cfg = cfg.replace(array=replace(cfg.array, rows=32, cols=32), device=replace(cfg.device, n_v=21, n_t=3))
+        cfg = cfg.replace(array=cfg.array.model_copy(update={"rows": 32, "cols": 32}),
+                          device=cfg.device.model_copy(update={"n_v": 21, "n_t": 3}))
     a.out.mkdir(parents=True, exist_ok=True)
 
-    stack = cfg.stack.build()
+    stack = build.build_stack(cfg.stack)
     anneal = ms.Anneal(temperature=a.center_C + T0_CELSIUS, time=cfg.anneal.time, cap=cfg.anneal.cap)
     amap = ms.AnnealMap(t_center=anneal.temperature, t_edge=a.edge_C + T0_CELSIUS, stack=stack,
                         time=anneal.time, cap=anneal.cap, wafer_radius=0.15, profile_exponent=2.0,
@@ -55,9 +57,9 @@ def main(argv=None):
     # the compact model is fitted at the wafer-center anneal; the map scales R_P and TMR per die
     V, T = cfg.device.grid()
     cm = ms.fit_compact(ms.MTJDevice(stack, anneal=anneal).rv_table(V=V, T=T))
-    arr = cfg.array.build(cm)
-    read = cfg.read.build()
-    var_uniform = cfg.variation.build(stack, anneal)
+    arr = build.build_array(cfg, cm)
+    read = build.build_read(cfg)
+    var_uniform = build.build_variation(cfg, stack, anneal)
     var_mapped = replace(var_uniform, anneal=amap)
     from mramsim.parallel.executor import open_executor
 

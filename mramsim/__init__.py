@@ -45,6 +45,9 @@ _EXPORTS = {
     # flow
     "load_config": "mramsim.run.config",
     "run_flow": "mramsim.run.flow",
+    "FlowConfig": "mramsim.run.config",
+    "FlowResult": "mramsim.run.flow",
+    "SpiceCrossCheck": "mramsim.array.crosscheck",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

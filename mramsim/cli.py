@@ -1,7 +1,12 @@
 """The ``mramsim`` command line: a thin layer over the public API.
 
 Unit conversions happen here (e.g. ``--anneal-temp 400C``), nowhere deeper.
-Each sub-command has one ``_cmd_<name>`` function.
+Each sub-command has one ``_cmd_<name>`` function; objects come from
+:mod:`mramsim.run.build` (the same path as the flow).
+
+Exit codes: 0 ok; 1 error (one line naming what is wrong; ``--debug`` shows the
+traceback); 2 usage (a bad command line); 130 interrupted (Ctrl-C: finished
+work is kept, the same command resumes it).
 """
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from pathlib import Path
 
 from .errors import MramsimError, ParameterError
 
-__all__ = ["main", "parse_temperature"]
+__all__ = ["main", "parse_temperature", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INTERRUPTED"]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def parse_temperature(text: str) -> float:
@@ -29,20 +36,57 @@ def parse_temperature(text: str) -> float:
         raise ParameterError("temperature", text, "a number with unit C or K, e.g. 400C or 673.15K") from None
 
 
+def _anneal_temp(text):
+    """``--anneal-temp``: a temperature, or 'none' (as deposited) -> kelvin or None."""
+    return None if str(text).strip().lower() in ("none", "no", "off", "") else parse_temperature(text)
+
+
+def _out_dir(path: Path) -> Path:
+    """``--out``: create the folder and check that it is writable (one-line errors otherwise)."""
+    import tempfile
+
+    if path.exists() and not path.is_dir():
+        raise ParameterError("--out", str(path), "a folder (this is a file)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise ParameterError("--out", str(path), f"a writable folder ({exc.strerror or exc})") from None
+    return path
+
+
+def _executor(text):
+    """``--executor``: checked like ``[run] executor``."""
+    if text is None:
+        return None
+    from .run.config import check_executor
+
+    try:
+        return check_executor(text)
+    except ValueError:
+        from .parallel.executor import EXECUTORS
+
+        raise ParameterError("--executor", text, ", ".join(EXECUTORS) + " or a Dask address tcp://host:port") from None
+
+
+def _agg():
+    """Plots from the command line go to files: matplotlib's non-interactive Agg backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
 # -- sub-commands -------------------------------------------------------------
 def _cmd_device(args) -> int:
     """R(V,T) table (CSV + JSON) and device plots (PNG) for a preset and anneal."""
-    from . import MTJDevice, Stack
-    from .stack import Anneal
+    from .run.build import preset_device
 
-    stack = Stack.preset(args.preset)
-    anneal = None
-    if str(args.anneal_temp).strip().lower() not in ("none", "no", "off", ""):
-        anneal = Anneal(parse_temperature(args.anneal_temp), float(args.anneal_time), args.cap)
-    device = MTJDevice(stack, anneal=anneal)
+    device = preset_device(args.preset, _anneal_temp(args.anneal_temp), float(args.anneal_time), args.cap)
+    stack, anneal = device.stack, device.anneal
     table = device.rv_table()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _out_dir(Path(args.out))
+    _agg()
     table.to_csv(out / f"{stack.name}_rv.csv")
     table.to_json(out / f"{stack.name}_rv.json")
 
@@ -72,33 +116,45 @@ def _cmd_device(args) -> int:
 def _cmd_export(args) -> int:
     from ._text import check_name
     from .compact.export import DIALECTS, write_cards
-    from .compact.presets import preset_model
     from .errors import UnknownNameError
+    from .run.build import preset_compact
 
     if args.dialect != "all" and args.dialect not in DIALECTS:
         raise UnknownNameError("--dialect", args.dialect, list(DIALECTS) + ["all"])
     check_name("--preset", args.preset)
     anneal_t = parse_temperature(args.anneal_temp)
-    cm = preset_model(args.preset, anneal_temperature=anneal_t, cap=args.cap)
-    paths = write_cards(cm, args.preset, args.dialect, args.out)
+    out = _out_dir(Path(args.out))
+    cm = preset_compact(args.preset, anneal_temperature=anneal_t, cap=args.cap)
+    paths = write_cards(cm, args.preset, args.dialect, out)
     print(f"{args.preset}: {cm.fit_report}")
     for path in paths:
         print(f"wrote {path}")
     return 0
 
 
-def _cmd_netlist(args) -> int:
-    from .circuit.graph import Array1T1MTJ
-    from .circuit.netlist import array_from_config, mtj_from_preset, write_example_netlists
+def _array_of(args, target, rows=None, cols=None):
+    """(array, v_read [V], temperature [K]) of a config file, or of ``--preset`` and the options."""
+    from .run import build
 
-    if args.config is not None:
-        arr, v_read, temp = array_from_config(args.config)
-    else:
-        anneal = None if str(args.anneal_temp).lower() == "none" else parse_temperature(args.anneal_temp)
-        cm = mtj_from_preset(args.preset, anneal, cap=args.cap)
-        arr = Array1T1MTJ(args.rows, args.cols, mtj=cm, v_wl=args.v_wl)
-        v_read, temp = args.v_read, parse_temperature(args.temp)
-    for path in write_example_netlists(args.out, arr, v_read=v_read, temperature=temp):
+    if target is not None:
+        from .run.config import load_config
+
+        cfg = load_config(target)
+        arr = build.build_array(cfg, build.compact_from_config(cfg), rows=rows, cols=cols)
+        return arr, cfg.read.v_read, cfg.read.temperature
+    from .circuit.graph import Array1T1MTJ
+
+    cm = build.preset_compact(args.preset, _anneal_temp(args.anneal_temp), cap=args.cap)
+    return Array1T1MTJ(rows or args.rows, cols or args.cols, mtj=cm, v_wl=args.v_wl), args.v_read, \
+        parse_temperature(args.temp)
+
+
+def _cmd_netlist(args) -> int:
+    from .circuit.netlist import write_example_netlists
+
+    out = _out_dir(Path(args.out))
+    arr, v_read, temp = _array_of(args, args.config)
+    for path in write_example_netlists(out, arr, v_read=v_read, temperature=temp):
         print(path)
     return 0
 
@@ -106,9 +162,8 @@ def _cmd_netlist(args) -> int:
 def _cmd_check_spice(args) -> int:
     import numpy as np
 
-    from .circuit.graph import Array1T1MTJ
     from .array.crosscheck import spice_cross_check
-    from .circuit.netlist import array_from_config, checkerboard, mtj_from_preset
+    from .circuit.netlist import checkerboard
     from .constants import T0_CELSIUS
 
     target = args.target
@@ -118,13 +173,11 @@ def _cmd_check_spice(args) -> int:
         if not target.is_file():
             raise ParameterError("check-spice target", str(args.target),
                                  "a TOML config file or a run output folder holding config.toml")
-        big, v_read, temp = array_from_config(target)
-        arr = Array1T1MTJ(args.rows, args.cols, mtj=big.mtj, access=big.access, wires=big.wires, v_wl=big.v_wl)
-    else:
-        anneal = None if str(args.anneal_temp).lower() == "none" else parse_temperature(args.anneal_temp)
-        cm = mtj_from_preset(args.preset, anneal, cap=args.cap)
-        arr = Array1T1MTJ(args.rows, args.cols, mtj=cm, v_wl=args.v_wl)
-        v_read, temp = args.v_read, parse_temperature(args.temp)
+    if args.seed < 0:
+        raise ParameterError("--seed", args.seed, "an integer >= 0")
+    if not args.tolerance > 0:
+        raise ParameterError("--tolerance", args.tolerance, "a number > 0")
+    arr, v_read, temp = _array_of(args, target, args.rows, args.cols)
     row = arr.rows - 1
     states = checkerboard(arr.rows, arr.cols)
     runs = [("nominal", None)]
@@ -137,14 +190,14 @@ def _cmd_check_spice(args) -> int:
           f"v_read = {v_read:g} V, T = {temp - T0_CELSIUS:g} C")
     worst = 0.0
     for label, smp in runs:
-        d = spice_cross_check(arr, selected_row=row, states=states, v_read=v_read, temperature=temp, samples=smp)
-        print(f"{label}: ngspice {d['t_ngspice']:.2f} s, solver {d['t_solver'] * 1e3:.2f} ms")
+        r = spice_cross_check(arr, selected_row=row, states=states, v_read=v_read, temperature=temp, samples=smp)
+        print(f"{label}: ngspice {r.t_ngspice:.2f} s, solver {r.t_solver * 1e3:.2f} ms")
         print("  col  state  I_ngspice [uA]  I_solver [uA]  rel diff")
         for c in range(arr.cols):
-            print(f"  {c:3d}  {'AP' if states[row, c] else 'P ':>5}  {d['i_ngspice'][c] * 1e6:14.6f}  "
-                  f"{d['i_solver'][c] * 1e6:13.6f}  {d['rel_diff'][c]:.2e}")
-        print(f"  max relative difference: {d['max_rel_diff']:.3e}")
-        worst = max(worst, d["max_rel_diff"])
+            print(f"  {c:3d}  {'AP' if states[row, c] else 'P ':>5}  {r.i_ngspice[c] * 1e6:14.6f}  "
+                  f"{r.i_solver[c] * 1e6:13.6f}  {r.rel_diff[c]:.2e}")
+        print(f"  max relative difference: {r.max_rel_diff:.3e}")
+        worst = max(worst, r.max_rel_diff)
     ok = worst <= args.tolerance
     print(f"{'PASS' if ok else 'FAIL'}: max relative difference {worst:.3e} "
           f"{'<=' if ok else '>'} tolerance {args.tolerance:g}")
@@ -154,8 +207,9 @@ def _cmd_check_spice(args) -> int:
 def _cmd_margin(args) -> int:
     from .run.flow import run_flow
 
-    res = run_flow(args.config, args.out, executor=args.executor, progress=False if args.quiet else None,
-                   stages=("margin", "sweeps"))
+    _agg()
+    res = run_flow(args.config, _out_dir(args.out), executor=_executor(args.executor),
+                   progress=False if args.quiet else None, stages=("margin", "sweeps"))
     mg = res.results.get("margin") or {}
     if mg:
         lo, hi = mg.get("ber_ci", (float("nan"), float("nan")))
@@ -171,7 +225,9 @@ def _cmd_margin(args) -> int:
 def _cmd_run(args) -> int:
     from .run.flow import run_flow
 
-    res = run_flow(args.config, args.out, executor=args.executor, progress=False if args.quiet else None)
+    _agg()
+    res = run_flow(args.config, _out_dir(args.out), executor=_executor(args.executor),
+                   progress=False if args.quiet else None)
     print(f"report: {res.report_path}")
     print(f"results: {res.results_path}")
     for stage, st in res.status.items():
@@ -180,10 +236,22 @@ def _cmd_run(args) -> int:
     return 0 if res.complete else 1
 
 
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit code 2 (no SystemExit from inside main)
+        raise _UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mramsim", description="MRAM device-to-array simulation")
+    p = _Parser(prog="mramsim", description="MRAM device-to-array simulation",
+                epilog="exit codes: 0 ok, 1 error, 2 usage, 130 interrupted (finished work is kept; "
+                       "rerun the same command to resume)")
     p.add_argument("--version", action="store_true", help="print the version and exit")
-    sub = p.add_subparsers(dest="command")
+    p.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     d = sub.add_parser("device", help="R(V,T) table and plots for a stack")
     d.add_argument("--preset", default="cofeb_mgo")
@@ -246,24 +314,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 error, 2 usage, 130 interrupted)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     if args.version:
         from ._version import __version__
 
         print(__version__)
-        return 0
+        return EXIT_OK
     if not getattr(args, "command", None):
         parser.print_help()
-        return 2
+        return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
-    except MramsimError as exc:
-        print(f"mramsim: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
-        print("mramsim: interrupted (finished work is kept in the output folder)", file=sys.stderr)
-        return 130
+        out = getattr(args, "out", None)
+        kept = f"finished stages and Monte Carlo blocks are kept in {out}" if out else "nothing was written"
+        print(f"mramsim: interrupted; {kept}; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # one line per failure; the traceback only with --debug
+        if args.debug:
+            raise
+        if isinstance(exc, MramsimError):
+            msg = str(exc).splitlines()[0]
+        elif isinstance(exc, OSError):
+            msg = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+        else:
+            msg = f"internal error {type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
+        print(f"mramsim: error: {msg}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,9 +34,9 @@ def test_device_command_anneal_in_celsius(tmp_path):
 
 
 def test_device_command_bad_input_is_a_clean_error(tmp_path, capsys):
-    assert main(["device", "--preset", "nope", "--out", str(tmp_path)]) == 2
+    assert main(["device", "--preset", "nope", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "Stack.preset" in err and "cofeb_mgo" in err
-    assert main(["device", "--anneal-temp", "hot", "--out", str(tmp_path)]) == 2
-    assert main(["device", "--anneal-temp", "2000C", "--out", str(tmp_path)]) == 2
+    assert main(["device", "--anneal-temp", "hot", "--out", str(tmp_path)]) == 1
+    assert main(["device", "--anneal-temp", "2000C", "--out", str(tmp_path)]) == 1
     assert "Anneal.temperature" in capsys.readouterr().err

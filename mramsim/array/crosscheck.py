@@ -7,16 +7,71 @@ solves its operating point and the selected cells' currents are compared with
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 
 from ..circuit.netlist import array_netlist
 from ..constants import T_NOM
 
-__all__ = ["spice_cross_check"]
+__all__ = ["spice_cross_check", "SpiceCrossCheck"]
+
+_ARRAYS = ("i_ngspice", "i_solver", "rel_diff", "i_bl_ngspice", "i_bl_solver")
+
+
+@dataclass(frozen=True, eq=False)
+class SpiceCrossCheck:
+    """Selected-cell currents of one read by ngspice and by the fast solver.
+
+    Attributes
+    ----------
+    i_ngspice, i_solver : ndarray
+        (cols,) selected-cell currents, BL -> SL [A].
+    rel_diff : ndarray
+        (cols,) ``|i_solver - i_ngspice| / |i_ngspice|`` [-].
+    max_rel_diff : float
+        Largest of ``rel_diff`` [-].
+    i_bl_ngspice, i_bl_solver : ndarray
+        (cols,) bit-line driver currents [A].
+    t_ngspice, t_solver : float
+        Wall-clock times of the two solutions [s].
+    """
+
+    i_ngspice: np.ndarray
+    i_solver: np.ndarray
+    rel_diff: np.ndarray
+    max_rel_diff: float
+    i_bl_ngspice: np.ndarray
+    i_bl_solver: np.ndarray
+    t_ngspice: float
+    t_solver: float
+
+    def to_dict(self) -> dict:
+        """Plain data (lists and floats)."""
+        from ..parallel.jsonio import to_jsonable
+
+        return {k: to_jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
+
+    def to_json(self, path=None) -> str:
+        """JSON text (written to ``path`` if given)."""
+        text = json.dumps(self.to_dict(), indent=1)
+        if path is not None:
+            Path(path).write_text(text + "\n", encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_json(cls, path_or_text) -> "SpiceCrossCheck":
+        """A result written by :meth:`to_json` (a path or the JSON text)."""
+        s = str(path_or_text)
+        d = json.loads(s if s.lstrip().startswith("{") else Path(s).read_text(encoding="utf-8"))
+        return cls(**{k: (np.asarray(d[k], dtype=float) if k in _ARRAYS else float(d[k]))
+                      for k in cls.__dataclass_fields__})
 
 
 def spice_cross_check(arr, *, selected_row: int, states, v_read: float, temperature: float = T_NOM,
-                      samples=None, workdir=None) -> dict:
+                      samples=None, workdir=None) -> SpiceCrossCheck:
     """Selected-cell currents of one read by ngspice and by the fast solver.
 
     Parameters
@@ -39,10 +94,7 @@ def spice_cross_check(arr, *, selected_row: int, states, v_read: float, temperat
 
     Returns
     -------
-    dict
-        ``i_ngspice``, ``i_solver`` (cols,) [A], ``rel_diff`` (cols,) [-],
-        ``max_rel_diff`` [-], ``i_bl_ngspice``, ``i_bl_solver`` [A],
-        ``t_ngspice``, ``t_solver`` [s].
+    SpiceCrossCheck
     """
     import time
 
@@ -62,5 +114,5 @@ def spice_cross_check(arr, *, selected_row: int, states, v_read: float, temperat
     i_bl_sp = -np.array([res[f"i(vbl{c})"][0] for c in range(arr.cols)])
     i_py = sol.i_cell[0]
     rel = np.abs(i_py - i_sp) / np.abs(i_sp)
-    return {"i_ngspice": i_sp, "i_solver": i_py, "rel_diff": rel, "max_rel_diff": float(rel.max()),
-            "i_bl_ngspice": i_bl_sp, "i_bl_solver": sol.i_bl[0], "t_ngspice": t1 - t0, "t_solver": t2 - t1}
+    return SpiceCrossCheck(i_ngspice=i_sp, i_solver=i_py, rel_diff=rel, max_rel_diff=float(rel.max()),
+                           i_bl_ngspice=i_bl_sp, i_bl_solver=sol.i_bl[0], t_ngspice=t1 - t0, t_solver=t2 - t1)

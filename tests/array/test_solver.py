@@ -43,10 +43,10 @@ def test_64x64_agrees_with_ngspice(ngspice, tmp_path, temp_c):
         for smp in (None, sample):
             d = spice_cross_check(arr, selected_row=63, states=states, v_read=v_read, temperature=T, samples=smp,
                                   workdir=tmp_path)
-            assert d["max_rel_diff"] < 1e-3, (v_read, smp is not None, d["max_rel_diff"])
+            assert d.max_rel_diff < 1e-3, (v_read, smp is not None, d.max_rel_diff)
             # the BL driver current includes the leakage of the 63 unselected cells
-            np.testing.assert_allclose(d["i_bl_solver"], d["i_bl_ngspice"], rtol=1e-3)
-            assert np.all(d["i_bl_ngspice"] > d["i_ngspice"])
+            np.testing.assert_allclose(d.i_bl_solver, d.i_bl_ngspice, rtol=1e-3)
+            assert np.all(d.i_bl_ngspice > d.i_ngspice)
 
 
 def test_far_cell_ir_drop_matches_hand_calculation():

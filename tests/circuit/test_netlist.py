@@ -120,14 +120,14 @@ def test_shipped_netlists_are_current(regenerated, name):
 def test_shipped_read_bench_runs_in_ngspice_and_matches_solver(ngspice, regenerated, tmp_path):
     """The single-cell bench swept in ngspice equals the solver at every bias point."""
     from mramsim.array.solver import read_currents
-    from mramsim.circuit.netlist import mtj_from_preset
+    from mramsim.compact.presets import preset_model
     from mramsim.circuit.sim.ngspice import run_ngspice
 
     res = run_ngspice(SHIPPED / "read_bench_1cell.cir", workdir=tmp_path)
     v = res["v-sweep"]
     i_sp = res["i(vcell0)"]
     assert v.size == 41 and v[-1] == pytest.approx(0.4)
-    bench = Array1T1MTJ(1, 1, mtj=mtj_from_preset("cofeb_mgo"))
+    bench = Array1T1MTJ(1, 1, mtj=preset_model("cofeb_mgo"))
     for k in range(4, 41, 6):
         i_py = read_currents(bench, selected_row=0, states=[0], v_read=float(v[k]), temperature=300.15).i_cell[0, 0]
         assert i_py == pytest.approx(i_sp[k], rel=1e-6), float(v[k])

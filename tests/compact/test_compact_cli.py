@@ -20,7 +20,7 @@ def test_export_cli_writes_card(tmp_path, capsys):
 
 def test_export_cli_bad_dialect(tmp_path, capsys):
     rc = main(["export", "--preset", "cofeb_mgo", "--dialect", "pspice", "--out", str(tmp_path)])
-    assert rc == 2
+    assert rc == 1
     err = capsys.readouterr().err
     assert "pspice" in err and "'ngspice'" in err and "'all'" in err
     assert not any(tmp_path.iterdir())
@@ -28,5 +28,5 @@ def test_export_cli_bad_dialect(tmp_path, capsys):
 
 def test_export_cli_bad_preset(tmp_path, capsys):
     rc = main(["export", "--preset", "no_such", "--dialect", "ngspice", "--out", str(tmp_path)])
-    assert rc == 2
+    assert rc == 1
     assert "no_such" in capsys.readouterr().err

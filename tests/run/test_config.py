@@ -86,18 +86,20 @@ def test_good_config_converts_units_once():
 
 
 def test_built_objects_carry_the_config_values():
+    from mramsim.run.build import build_access, build_anneal, build_read, build_stack, build_variation
+
     cfg = parse_config(GOOD)
-    stack = cfg.stack.build()
+    stack = build_stack(cfg.stack)
     assert stack.barrier.thickness == pytest.approx(1.1e-9)
     assert stack.area == pytest.approx(math.pi * 25e-9**2)
     from mramsim.constants import eV
 
     assert stack.barrier.height == pytest.approx(0.6 * eV)
-    acc = cfg.array.build_access()
+    acc = build_access(cfg)
     assert acc.W == pytest.approx(200e-9) and acc.VTO == 0.45
-    read = cfg.read.build()
+    read = build_read(cfg)
     assert read.v_read == 0.12 and read.temperature == pytest.approx(398.15)
-    var = cfg.variation.build(stack, cfg.anneal.build())
+    var = build_variation(cfg, stack, build_anneal(cfg.anneal))
     assert var.ra_sigma == 0.03 and var.cd_sigma == pytest.approx(1.5e-9)
 
 
@@ -184,9 +186,8 @@ def test_missing_required_keys():
     with pytest.raises(ConfigError) as ei:
         parse_config("[anneal]\ntime_s = 10\n")
     assert ei.value.key == "anneal.temperature_C" and ei.value.line == 1
-    with pytest.raises(ConfigError) as ei:
-        parse_config("[read]\nv_read_V = 0.1\n")
-    assert ei.value.key == "stack.preset"
+    # no [stack]: the default preset (an explicit stack needs [stack.barrier], [stack.left], [stack.right])
+    assert parse_config("[read]\nv_read_V = 0.1\n").stack.preset == "cofeb_mgo"
 
 
 def test_toml_syntax_error_has_line():
@@ -211,7 +212,9 @@ dos_down = 0.3
 dos_up = 0.65
 dos_down = 0.35
 """
-    st = parse_config(text).stack.build()
+    from mramsim.run.build import build_stack
+
+    st = build_stack(parse_config(text).stack)
     assert st.name == "custom" and st.barrier.thickness == pytest.approx(1.5e-9)
     assert st.right.polarization == pytest.approx(0.3)
     with pytest.raises(ConfigError) as ei:
@@ -244,3 +247,49 @@ def test_describe_lists_every_table():
 def test_shipped_examples_load(name):
     cfg = load_config(EXAMPLES / name)
     assert cfg.sha256 and cfg.source.endswith(name)
+
+
+@pytest.mark.parametrize(
+    "old, new, key, needle",
+    [
+        ("temperature_C = [25, 85, 125]", "temperature_C = [25, 999]", "sweeps.temperature_C", "[25, 999]"),
+        ("temperature_C = [25, 85, 125]", "temperature_C = [25]\nv_read_V = [1.9]", "sweeps.v_read_V", "[1.9]"),
+        ("temperature_C = [25, 85, 125]", "anneal_temperature_C = [2000]", "sweeps.anneal_temperature_C", "[2000]"),
+        ("t_min_C = -40", "t_min_C = -273", "device.t_min_C", "t_min_C"),
+        ("[sweeps]", '[compact]\nname = "end"\n[sweeps]', "compact.name", '"end"'),
+        ("[sweeps]", '[compact]\nname = "temper"\n[sweeps]', "compact.name", '"temper"'),
+        ("[sweeps]", f'[compact]\nname = "{"m" * 80}"\n[sweeps]', "compact.name", '"mmm'),
+        ('executor = "serial"', 'executor = "tcp://"', "run.executor", "executor ="),
+    ],
+)
+def test_ranges_and_names_checked_at_load(old, new, key, needle):
+    text = _replace_line(GOOD, old, new)
+    with pytest.raises(ConfigError) as ei:
+        parse_config(text, "bad.toml")
+    assert ei.value.key == key and ei.value.line == _line_of(text, needle), str(ei.value)
+
+
+def test_defaults_come_from_the_configured_classes():
+    from mramsim.array.read import ReadScheme
+    from mramsim.stack import Anneal
+
+    cfg = parse_config("[anneal]\ntemperature_C = 300\n")
+    assert cfg.read.temperature == ReadScheme().temperature
+    assert cfg.anneal.time == Anneal(600.0).time and cfg.anneal.cap == Anneal(600.0).cap
+
+
+def test_bom_and_encoding(tmp_path):
+    p = tmp_path / "bom.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_config(p).array.rows == 32
+    p.write_bytes(GOOD.replace("test study", "\u00e9tude").encode("latin-1"))
+    with pytest.raises(ConfigError) as ei:
+        load_config(p)
+    assert "UTF-8" in str(ei.value) and ei.value.line == 2
+
+
+def test_describe_shows_units_and_ranges():
+    text = describe()
+    line = next(l for l in text.splitlines() if l.strip().startswith("n_t "))
+    assert "[1, 200]" in line
+    assert "[compact]" in text and "v_window_V" in text

@@ -98,7 +98,7 @@ def test_flow_writes_every_stage_and_a_consistent_report(tmp_path, ngspice):
     on_disk = json.loads((out / "results.json").read_text())
     assert _numbers(on_disk) == _numbers(json.loads(json.dumps(res.results)))
     for f in ("device/rv_table.json", "device/rv_table.csv", "compact/fit_report.json", "margin/read_margin.json",
-              "compact/mtj_ngspice.lib", "compact/mtj_verilog_a.va", "sweeps/v_read.json", "config.toml"):
+              "compact/mtj.ngspice.lib", "compact/mtj.va", "sweeps/v_read.json", "config.toml"):
         assert (out / f).is_file(), f
     assert len(list((out / "netlists").glob("array_16x16_row15.cir"))) == 1
     # the solver and ngspice agree on the small array (the array layer's target is < 0.1 %)
@@ -129,7 +129,7 @@ def test_processes_and_dask_give_identical_results(tmp_path):
 
     for stage in ("device", "compact"):
         (tmp_path / "dask" / stage).mkdir(parents=True)
-        shutil.copy(tmp_path / "proc" / stage / ".cache.pkl", tmp_path / "dask" / stage / ".cache.pkl")
+        shutil.copy(tmp_path / "proc" / stage / ".cache.json", tmp_path / "dask" / stage / ".cache.json")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as lc, distributed.Client(lc) as client:
         b = run_flow(cfg, tmp_path / "dask", executor=client)
@@ -187,7 +187,7 @@ def test_cli_run_reports_config_errors_with_line(tmp_path, capsys):
 
     bad = tmp_path / "bad.toml"
     bad.write_text(_config(tmp_path).read_text().replace("ra_sigma = 0.05", "ra_sigma = -0.05"))
-    assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err
     line = next(i for i, l in enumerate(bad.read_text().splitlines(), 1) if l.startswith("ra_sigma"))
     assert f"bad.toml:{line}" in err and "variation.ra_sigma" in err
@@ -207,8 +207,8 @@ def test_cli_margin_runs_margin_and_sweeps_only(tmp_path, capsys):
     # the anneal sweep re-ran physics and fit at 350 C: a smaller TMR than the 400 C model, a larger BER
     (pt,) = res["sweeps"]["anneal_temperature"]["points"]
     assert pt["ber"] > res["margin"]["ber"]
-    assert (out / "sweeps" / "anneal_models" / "Ta_350.0C" / ".cache.pkl").is_file()
-    assert not (out / "compact" / "mtj_ngspice.lib").exists()
+    assert (out / "sweeps" / "anneal_models" / "Ta_350.0C" / ".cache.json").is_file()
+    assert not (out / "compact" / "mtj.ngspice.lib").exists()
 
 
 def test_edited_config_rerun_into_same_folder_starts_a_fresh_monte_carlo(tmp_path):

@@ -1,0 +1,184 @@
+"""The whole study (:class:`FlowConfig`), loading from TOML, and ``describe()``."""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from pathlib import Path
+from typing import Optional
+
+from pydantic import Field, ValidationError, model_validator
+
+from ...errors import ConfigError, MramsimError
+from ._keys import KeyProblem, Section, explain, from_si, key, key_lines, line_of
+from .sections import (AnnealConfig, ArrayConfig, CompactConfig, DeviceConfig, ExportConfig, MonteCarloConfig,
+                       ReadConfig, RunConfig, SpiceCheckConfig, StackConfig, SweepsConfig, VariationConfig)
+
+try:  # Python 3.11+
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["FlowConfig", "parse_config", "load_config", "describe"]
+
+
+class FlowConfig(Section):
+    """A whole study, validated, in SI units.
+
+    Build it with :func:`load_config` (a file) or :func:`parse_config` (text).
+    ``anneal`` is None for an as-deposited stack. ``source`` is the file path
+    (or None) and ``sha256`` the hash of its text (provenance).
+    """
+
+    run: RunConfig = key("run", RunConfig(), doc="how to run")
+    stack: StackConfig = key("stack", StackConfig(), doc="junction stack: a preset with overrides, or explicit")
+    anneal: Optional[AnnealConfig] = key("anneal", None, doc="post-deposition anneal (omit: as deposited)")
+    device: DeviceConfig = key("device", DeviceConfig(), doc="the R(V,T) table computed from the physics")
+    compact: CompactConfig = key("compact", CompactConfig(), doc="compact-model fit")
+    export: ExportConfig = key("export", ExportConfig(), doc="model cards")
+    array: ArrayConfig = key("array", ArrayConfig(), doc="the 1T-1MTJ array")
+    variation: VariationConfig = key("variation", VariationConfig(), doc="bit-cell variation")
+    read: ReadConfig = key("read", ReadConfig(), doc="read scheme")
+    montecarlo: MonteCarloConfig = key("montecarlo", MonteCarloConfig(), doc="Monte Carlo size and seed")
+    sweeps: SweepsConfig = key("sweeps", SweepsConfig(), doc="read margin vs bias / temperature / anneal")
+    spice_check: SpiceCheckConfig = key("spice_check", SpiceCheckConfig(), doc="ngspice cross-check of a small array")
+    source: Optional[str] = Field(None, exclude=True, json_schema_extra={"internal": True})
+    sha256: str = Field("", exclude=True, json_schema_extra={"internal": True})
+    text: str = Field("", exclude=True, repr=False, json_schema_extra={"internal": True})
+
+    @model_validator(mode="after")
+    def _whole(self):
+        from ...array.variation import AnnealMap
+        from ...stack import Anneal
+
+        try:
+            from ..build import build_stack
+
+            stack = build_stack(self.stack)
+        except MramsimError as exc:
+            raise KeyProblem("stack", f"does not give a valid stack: {exc}") from None
+        var = self.variation
+        cd = var.cd if var.cd is not None else math.sqrt(4.0 * stack.area / math.pi)
+        if not var.cd_sigma <= cd / 8:
+            raise KeyProblem(("variation", "cd_sigma_nm"), f"{var.cd_sigma / 1e-9:g} is out of range; allowed: "
+                             f"[0, {cd / 8 / 1e-9:g}] nm (CD/8 of the {cd / 1e-9:g} nm junction)")
+        if var.anneal_map is not None:
+            from .sections import AnnealMapConfig
+            from ._keys import rejected_by
+
+            with rejected_by(AnnealMapConfig, ("variation", "anneal_map"), {"wafer_radius": "wafer_diameter"}):
+                AnnealMap(stack=stack, **anneal_map_kwargs(var.anneal_map, self.anneal))
+        return self
+
+    def to_dict(self) -> dict:
+        """All sections as plain data (SI units, by attribute name), for results.json provenance."""
+        d = self.model_dump(mode="python")
+        for sec, subs in (("stack", ("barrier", "left", "right")), ("array", ("access", "wires"))):
+            for sub in subs:
+                d[sec][sub] = {k: v for k, v in d[sec][sub].items() if v is not None}
+        d["source"], d["sha256"] = self.source, self.sha256
+        return d
+
+    def replace(self, **changes) -> "FlowConfig":
+        """Copy with sections replaced (e.g. ``montecarlo=...``)."""
+        return self.model_copy(update=changes)
+
+
+def anneal_map_kwargs(am, anneal) -> dict:
+    """Keyword arguments of :class:`mramsim.AnnealMap` (time, cap, reference from ``anneal``:
+    an :class:`AnnealConfig` or a :class:`mramsim.Anneal`, or None)."""
+    kw = am.given()
+    kw["wafer_radius"] = 0.5 * kw.pop("wafer_diameter")
+    if anneal is not None:
+        kw.update(time=anneal.time, cap=anneal.cap, t_reference=anneal.temperature)
+    return kw
+
+
+def parse_config(text: str, path=None) -> FlowConfig:
+    """Parse TOML ``text`` into a :class:`FlowConfig`.
+
+    Raises
+    ------
+    ConfigError
+        Naming the dotted key and its line for every problem.
+    """
+    where = str(path) if path is not None else None
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else (len(text.splitlines()) or None)
+        raise ConfigError("<toml>", f"not valid TOML: {exc}", line=line, path=where) from None
+    for name in ("source", "sha256", "text"):
+        if name in data:
+            raise ConfigError(name, "unknown table or key", line=line_of(key_lines(text), (name,)), path=where)
+    try:
+        return FlowConfig.model_validate({**data, "source": where, "text": text,
+                                          "sha256": hashlib.sha256(text.encode()).hexdigest()})
+    except ValidationError as exc:
+        dotted, message = explain(exc.errors()[0], data, FlowConfig)
+        if len(dotted) == 1 and message.startswith("unknown key"):
+            message = message.replace("unknown key", "unknown table or key", 1)
+        raise ConfigError(".".join(dotted), message, line=line_of(key_lines(text), dotted), path=where) from None
+
+
+def load_config(path) -> FlowConfig:
+    """Read and validate a TOML config file (UTF-8, a byte-order mark is accepted).
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, not UTF-8, not TOML, or has an unknown key or a
+        bad value; the message names the key and its line.
+    """
+    p = Path(path)
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError("<file>", f"cannot read the config file: {exc.strerror}", path=str(p)) from None
+    except UnicodeDecodeError as exc:
+        line = p.read_bytes()[:exc.start].count(b"\n") + 1
+        raise ConfigError("<file>", f"not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                          "save the file as UTF-8", line=line, path=str(p)) from None
+    return parse_config(text, path=p)
+
+
+def describe() -> str:
+    """The config schema as text: every table, key, type, unit, range and default (from the JSON schema)."""
+    schema = FlowConfig.model_json_schema(by_alias=True)
+    defs = schema.get("$defs", {})
+    out = []
+
+    def ref_of(prop):
+        for p in [prop, *prop.get("anyOf", []), *prop.get("allOf", [])]:
+            if "$ref" in p:
+                return defs[p["$ref"].split("/")[-1]]
+        return None
+
+    def show(node, prefix):
+        doc = (node.get("description") or "").split("\n")[0]
+        if prefix:
+            out.append(f"[{prefix}]" + (f"  # {doc}" if doc else ""))
+        subs = []
+        for name, prop in node.get("properties", {}).items():
+            sub = ref_of(prop)
+            if prop.get("internal"):
+                continue
+            if sub is not None:
+                subs.append((name, sub))
+                continue
+            kind = prop.get("type") or "/".join(a.get("type", "?") for a in prop.get("anyOf", []) if a.get("type") != "null")
+            req = name in node.get("required", [])
+            dflt = from_si(prop.get("default"), prop.get("unit", ""))
+            if isinstance(dflt, float):
+                dflt = float(f"{dflt:.12g}")
+            d = "required" if req else ("optional" if dflt is None else f"default {dflt!r}")
+            rng = f" range {prop['range']}" if prop.get("range") else ""
+            extra = f" one of {', '.join(prop['enum'])}" if prop.get("enum") else ""
+            out.append(f"  {name} : {kind}{rng}{extra}; {d}" + (f" -- {prop['description']}" if prop.get("description") else ""))
+        for name, sub in subs:
+            show(sub, f"{prefix}.{name}" if prefix else name)
+
+    show(schema, "")
+    return "\n".join(out)

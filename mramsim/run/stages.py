@@ -1,0 +1,286 @@
+"""The flow's stages: each takes the config, the output folder and the run's objects,
+writes its files and returns ``(numbers for results.json, status)``."""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from ..array.crosscheck import spice_cross_check
+from ..array.margin import read_margin
+from ..circuit.netlist import checkerboard
+from ..compact.export import filename
+from ..constants import T0_CELSIUS, T_NOM, UM2
+from ..parallel.jsonio import atomic_write_bytes, to_jsonable
+from ..physics.rvtable import RVTable
+from . import build
+from .cache import cached, input_key
+from .config import FlowConfig
+from .provenance import code_version
+from .report import plot_fit, plot_rv, plot_sweep, plot_tmr  # helper D: from ..plotting.report
+
+__all__ = ["STAGES", "NEEDS", "write_json", "spice_check", "physics", "compact", "export", "netlist",
+           "spice_check_stage", "margin", "sweeps"]
+
+#: Stages in the order they run.
+STAGES = ("physics", "compact", "export", "netlist", "spice_check", "margin", "sweeps", "report")
+#: The stage each stage needs.
+NEEDS = {"compact": "physics", "export": "compact", "netlist": "compact", "spice_check": "compact",
+         "margin": "compact", "sweeps": "margin"}
+
+
+def write_json(path: Path, data) -> Path:
+    """``data`` as indented JSON at ``path`` (atomic)."""
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write_bytes(path, (json.dumps(to_jsonable(data), indent=1) + "\n").encode())
+
+
+def _save_fig(ax_or_fig, path: Path) -> str:
+    """Save the figure of an axes, a figure, or a list/array/dict of axes; return the path."""
+    obj = ax_or_fig
+    if isinstance(obj, dict):
+        obj = list(obj.values())
+    if isinstance(obj, (list, tuple, np.ndarray)):
+        obj = np.asarray(obj, dtype=object).ravel()[0]
+    fig = getattr(obj, "figure", obj)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    from ..plotting._mpl import pyplot
+
+    pyplot().close(fig)
+    return str(path)
+
+
+def _nearest(arr, x) -> int:
+    return int(np.argmin(np.abs(np.asarray(arr) - x)))
+
+
+def _table(cfg: FlowConfig, folder: Path, anneal_temperature=None):
+    """The R(V,T) table of the config (cached as JSON in ``folder``) and whether it was cached."""
+    d = cfg.to_dict()
+    key = input_key("physics", d["stack"], d["anneal"], anneal_temperature, d["device"], code_version())
+    return cached(folder, key, lambda: build.build_table(cfg, build.build_device(cfg, anneal_temperature)),
+                  RVTable.to_dict, RVTable.from_dict)
+
+
+def physics(cfg: FlowConfig, out: Path, objs: dict):
+    """R(V,T) table from the tunnelling physics, its figures and key numbers."""
+    objs["stack"], objs["anneal"] = build.build_stack(cfg.stack), build.build_anneal(cfg.anneal)
+    folder = out / "device"
+    tab, hit = _table(cfg, folder)
+    objs["rv_table"] = tab
+    write_json(folder / "rv_table.json", tab.to_dict())
+    tab.to_csv(folder / "rv_table.csv")
+    iv0, it = _nearest(tab.V, 0.0), _nearest(tab.T, T_NOM)
+    ivr, itr = _nearest(tab.V, cfg.read.v_read), _nearest(tab.T, cfg.read.temperature)
+    res = {
+        "grid": {"n_v": len(tab.V), "n_t": len(tab.T), "v_max_V": float(tab.V[-1]),
+                 "t_min_C": float(tab.T[0] - T0_CELSIUS), "t_max_C": float(tab.T[-1] - T0_CELSIUS)},
+        "at_room": {"V": float(tab.V[iv0]), "T_K": float(tab.T[it]),
+                    "r_p_ohm": float(tab.r_p[iv0, it]), "r_ap_ohm": float(tab.r_ap[iv0, it]),
+                    "tmr": float(tab.tmr[iv0, it]), "ra_p_ohm_um2": float(tab.r_p[iv0, it] * tab.area / UM2)},
+        "at_read": {"V": float(tab.V[ivr]), "T_K": float(tab.T[itr]),
+                    "r_p_ohm": float(tab.r_p[ivr, itr]), "r_ap_ohm": float(tab.r_ap[ivr, itr]),
+                    "tmr": float(tab.tmr[ivr, itr])},
+        "area_m2": float(tab.area),
+        "thickness_m": float(tab.thickness),
+        "figures": [_save_fig(plot_rv(tab), folder / "fig_rv.png"), _save_fig(plot_tmr(tab), folder / "fig_tmr.png")],
+    }
+    write_json(folder / "summary.json", res)
+    return res, ("cached" if hit else "done")
+
+
+def _fit_summary(cm) -> dict:
+    out = dict(cm.fit_report.to_dict())
+    out["parameters"] = {f.name: getattr(cm, f.name) for f in dataclasses.fields(cm)
+                         if isinstance(getattr(cm, f.name), (int, float, np.floating))
+                         and not isinstance(getattr(cm, f.name), bool)}
+    for k in [k for k in out if "time" in k and isinstance(out[k], float)]:  # wall-clock, not a result
+        out.pop(k)
+    return out
+
+
+def _compact_data(cm) -> dict:
+    return to_jsonable(cm)
+
+
+def _compact_from_data(d: dict):
+    from ..compact.fit import FitReport
+    from ..compact.model import CompactMTJ
+
+    d = dict(d)
+    fr = dict(d.pop("fit_report"))
+    fr["window_t"] = tuple(fr["window_t"])
+    return CompactMTJ(**d, fit_report=FitReport(**fr))
+
+
+def _fit(cfg: FlowConfig, tab, folder: Path):
+    """The compact model fitted to ``tab`` (cached as JSON in ``folder``) and whether it was cached."""
+    key = input_key("compact", tab.to_dict(), cfg.to_dict()["compact"], build.fit_options(cfg), code_version())
+    return cached(folder, key, lambda: build.build_compact(cfg, tab), _compact_data, _compact_from_data)
+
+
+def compact(cfg: FlowConfig, out: Path, objs: dict):
+    """Fit the compact model to the table (cached); the fit report and its figure."""
+    tab = objs["rv_table"]
+    cm, hit = _fit(cfg, tab, out / "compact")
+    objs["compact"] = cm
+    res = _fit_summary(cm)
+    err = res.get("max_rel_error")
+    res["target_max_rel_error"] = cfg.compact.max_rel_error
+    res["meets_target"] = None if err is None else bool(float(err) <= cfg.compact.max_rel_error)
+    res["figures"] = [_save_fig(plot_fit(tab, cm), out / "compact" / "fig_fit.png")]
+    write_json(out / "compact" / "fit_report.json", res)
+    return res, ("cached" if hit else "done")
+
+
+def export(cfg: FlowConfig, out: Path, objs: dict):
+    """Model cards in every configured dialect (``<name><FILE_SUFFIX>``)."""
+    cm = objs["compact"]
+    files = {}
+    for d in cfg.export.dialects:
+        path = out / "compact" / filename(cm.name, d)
+        cm.write(path, dialect=d, **({"statistical": True} if cfg.export.statistical else {}))
+        files[d] = str(path)
+    return {"files": files}, "done"
+
+
+def _array(cfg: FlowConfig, objs: dict):
+    if "array" not in objs:
+        objs["array"] = build.build_array(cfg, objs["compact"])
+    return objs["array"]
+
+
+def netlist(cfg: FlowConfig, out: Path, objs: dict):
+    """The array netlist of one read of the far (or selected) row, checkerboard data."""
+    arr = _array(cfg, objs)
+    row = cfg.array.read_row
+    path = out / "netlists" / f"array_{arr.rows}x{arr.cols}_row{row}.cir"
+    arr.write_netlist(path, selected_row=row, states=checkerboard(arr.rows, arr.cols), dialect="ngspice",
+                      v_read=cfg.read.v_read, temperature=cfg.read.temperature)
+    return {"file": str(path), "rows": arr.rows, "cols": arr.cols, "selected_row": row,
+            "pattern": "checkerboard"}, "done"
+
+
+def spice_check(arr, *, selected_row, states, v_read, temperature, netlist_path) -> dict:
+    """Cell currents of one read by the Python solver and by ngspice, on the same netlist
+    (written to ``netlist_path`` for the record): ``i_solver_A``, ``i_ngspice_A`` [A],
+    ``max_rel_error`` [-], ``netlist``."""
+    path = arr.write_netlist(netlist_path, selected_row=selected_row, states=states, dialect="ngspice",
+                             v_read=v_read, temperature=temperature)
+    r = spice_cross_check(arr, selected_row=selected_row, states=states, v_read=v_read, temperature=temperature,
+                          workdir=Path(netlist_path).parent)
+    return {"i_solver_A": np.asarray(r.i_solver).tolist(), "i_ngspice_A": np.asarray(r.i_ngspice).tolist(),
+            "max_rel_error": float(r.max_rel_diff), "netlist": str(path)}
+
+
+def spice_check_stage(cfg: FlowConfig, out: Path, objs: dict):
+    """A small array solved by the solver and by ngspice, cell currents compared."""
+    sc = cfg.spice_check
+    if not sc.enabled:
+        return {"enabled": False}, "skipped: spice_check.enabled = false"
+    if shutil.which("ngspice") is None:
+        return {"enabled": True}, "skipped: ngspice not found (apt-get install ngspice)"
+    small = build.build_array(cfg, objs["compact"], rows=sc.rows, cols=sc.cols)
+    row = sc.rows - 1
+    d = spice_check(small, selected_row=row, states=checkerboard(sc.rows, sc.cols)[row], v_read=cfg.read.v_read,
+                    temperature=cfg.read.temperature,
+                    netlist_path=out / "spice_check" / f"array_{sc.rows}x{sc.cols}.cir")
+    d.update({"rows": sc.rows, "cols": sc.cols, "selected_row": row, "tolerance": sc.tolerance,
+              "passed": bool(d["max_rel_error"] <= sc.tolerance)})
+    write_json(out / "spice_check" / "spice_check.json", d)
+    return d, "done"
+
+
+def _margin_numbers(res, array_bits: int) -> dict:
+    """The deterministic numbers of a ReadMarginResult (no timings, no sample dumps)."""
+    d = {k: getattr(res, k) for k in ("ber", "ber_ci", "ber_p", "ber_ap", "method", "margin_sigma", "beta")}
+    d.update({k: res.inputs[k] for k in ("seed", "n_samples", "selected_row") if k in res.inputs})
+    for st in ("p", "ap"):
+        if isinstance(res.mc.get(st), dict):
+            d[f"mc_{st}"] = {k: v for k, v in res.mc[st].items() if not isinstance(v, (list, dict, np.ndarray))}
+    d["array_bits"] = array_bits
+    d["yield"] = res.yield_(array_bits=array_bits)
+    return d
+
+
+def _mc_key(cfg: FlowConfig, sweep=None) -> str:
+    """Checkpoint sub-folder of a Monte Carlo: a hash of everything its numbers depend on."""
+    d = cfg.to_dict()
+    parts = [d[k] for k in ("stack", "anneal", "device", "compact", "array", "variation", "read", "montecarlo")]
+    return input_key("mc", parts, sweep, code_version())
+
+
+def _run_margin(cfg, arr, var, read, n_samples, checkpoint_dir, executor, progress, desc):
+    kw = {} if cfg.montecarlo.block_size is None else {"block_size": cfg.montecarlo.block_size}
+    return read_margin(arr, var, read, n_samples=n_samples, seed=cfg.montecarlo.seed, executor=executor,
+                       checkpoint_dir=checkpoint_dir, progress=progress, **kw)
+
+
+def margin(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bool):
+    """The read-margin Monte Carlo on the open ``executor`` (checkpointed), BER, margin, yield."""
+    arr = _array(cfg, objs)
+    var = objs["variation"] = build.build_variation(cfg, objs["stack"], objs["anneal"])
+    read = objs["read"] = build.build_read(cfg)
+    folder = out / "margin"
+    res = _run_margin(cfg, arr, var, read, cfg.montecarlo.n_samples, folder / "checkpoints" / _mc_key(cfg),
+                      executor, progress, "read margin")
+    objs["margin"] = res
+    d = _margin_numbers(res, cfg.array.bits)
+    res.to_json(folder / "read_margin.json")
+    d["figures"] = [_save_fig(res.plot(), folder / "fig_margin.png")]
+    write_json(folder / "summary.json", d)
+    return d, "done"
+
+
+_UNITS = {"v_read": "V", "temperature": "K", "anneal_temperature": "K"}
+
+
+def sweeps(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bool):
+    """Read margin vs read bias, temperature and anneal temperature, every point on the open ``executor``."""
+    sw = cfg.sweeps
+    todo = [(name, getattr(sw, name)) for name in _UNITS if getattr(sw, name)]
+    if not todo:
+        return {}, "skipped: no [sweeps] values"
+    arr, var, read = objs["array"], objs["variation"], objs["read"]
+    folder = out / "sweeps"
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=sum(len(v) for _, v in todo), desc="sweeps", unit="point")
+    results = {}
+    try:
+        for name, values in todo:
+            pts = []
+            for i, x in enumerate(values):
+                a, v, r = arr, var, read
+                if name == "anneal_temperature":
+                    a, v = _anneal_point(cfg, out, objs, x)
+                else:
+                    r = read.replace(**{name: x})
+                ck = folder / "checkpoints" / _mc_key(cfg, sweep=(name, i, x, sw.n_samples))
+                res = _run_margin(cfg, a, v, r, sw.n_samples, ck, executor, False, "")
+                pts.append(_margin_numbers(res, cfg.array.bits))
+                if bar is not None:
+                    bar.update(1)
+            results[name] = {"values": list(values), "unit": _UNITS[name], "points": pts}
+            results[name]["figure"] = _save_fig(plot_sweep(name, results[name]), folder / f"fig_{name}.png")
+            write_json(folder / f"{name}.json", results[name])
+    finally:
+        if bar is not None:
+            bar.close()
+    return results, "done"
+
+
+def _anneal_point(cfg: FlowConfig, out: Path, objs: dict, t_anneal: float):
+    """Array and variation after an anneal at ``t_anneal`` [K]: physics (cached) -> fit -> array."""
+    folder = out / "sweeps" / "anneal_models" / f"Ta_{t_anneal - T0_CELSIUS:.1f}C"
+    tab, _ = _table(cfg, folder / "table", anneal_temperature=t_anneal)
+    cm, _ = _fit(cfg, tab, folder)
+    anneal = build.build_device(cfg, t_anneal).anneal
+    return build.build_array(cfg, cm), build.build_variation(cfg, objs["stack"], anneal)
