@@ -10,41 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from .config import AnnealConfig, FlowConfig, StackConfig
+from .config import FlowConfig
+from .config.sections import build_anneal, build_stack
 
 __all__ = ["build_stack", "build_anneal", "build_device", "build_table", "fit_options", "build_compact",
            "build_access", "build_wires", "build_array", "build_variation", "build_read", "preset_compact",
            "compact_from_config", "preset_device", "junction_cd"]
-
-
-def build_stack(st: StackConfig):
-    """The :class:`mramsim.Stack` of a [stack] table (a preset with overrides, or explicit)."""
-    from ..materials import Barrier, Electrode
-    from ..stack import Stack
-
-    stack_kw = {k: getattr(st, k) for k in ("r_series", "correlation_length", "diffuse_fraction",
-                                            "crystalline_as_grown", "coherent_barrier") if getattr(st, k) is not None}
-    if st.junction_area is not None:
-        stack_kw["area"] = st.junction_area
-    bar = st.barrier.given()
-    if st.thickness is not None:
-        bar["thickness"] = st.thickness
-    left, right = st.left.given(), st.right.given()
-    if st.preset is not None:
-        base = Stack.preset(st.preset)
-        return replace(base, barrier=replace(base.barrier, **bar) if bar else base.barrier,
-                       left=replace(base.left, **left) if left else base.left,
-                       right=replace(base.right, **right) if right else base.right, **stack_kw)
-    return Stack(name="custom", left=Electrode(**{"name": "left", **left}),
-                 barrier=Barrier(**{"name": "barrier", **bar}), right=Electrode(**{"name": "right", **right}),
-                 **stack_kw)
-
-
-def build_anneal(an: AnnealConfig | None):
-    """The :class:`mramsim.Anneal` of an [anneal] table (None: as deposited)."""
-    from ..stack import Anneal
-
-    return None if an is None else Anneal(temperature=an.temperature, time=an.time, cap=an.cap)
 
 
 def build_device(cfg: FlowConfig, anneal_temperature: float | None = None):

@@ -19,7 +19,7 @@ from . import build
 from .cache import cached, input_key
 from .config import FlowConfig
 from .provenance import code_version
-from .report import plot_fit, plot_rv, plot_sweep, plot_tmr  # helper D: from ..plotting.report
+from ..plotting.report import plot_fit, plot_rv, plot_sweep, plot_tmr
 
 __all__ = ["STAGES", "NEEDS", "write_json", "spice_check", "physics", "compact", "export", "netlist",
            "spice_check_stage", "margin", "sweeps"]

@@ -52,7 +52,7 @@ class FlowConfig(Section):
         from ...stack import Anneal
 
         try:
-            from ..build import build_stack
+            from .sections import build_stack
 
             stack = build_stack(self.stack)
         except MramsimError as exc:

@@ -9,6 +9,7 @@ run at load time, mapped back to the key that caused them.
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 import math
 import re
 from typing import Annotated, Literal, Optional
@@ -375,3 +376,34 @@ class SpiceCheckConfig(Section):
     rows: int = key("rows", 8, lo=1, hi=256)
     cols: int = key("cols", 8, lo=1, hi=256)
     tolerance: float = key("tolerance", 1e-3, lo=0, hi=1, lo_open=True, doc="max relative current error")
+
+
+# -- the two sections every other object starts from (run.build re-exports these) --
+def build_stack(st: StackConfig):
+    """The :class:`mramsim.Stack` of a [stack] table (a preset with overrides, or explicit)."""
+    from ...materials import Barrier, Electrode
+    from ...stack import Stack
+
+    stack_kw = {k: getattr(st, k) for k in ("r_series", "correlation_length", "diffuse_fraction",
+                                            "crystalline_as_grown", "coherent_barrier") if getattr(st, k) is not None}
+    if st.junction_area is not None:
+        stack_kw["area"] = st.junction_area
+    bar = st.barrier.given()
+    if st.thickness is not None:
+        bar["thickness"] = st.thickness
+    left, right = st.left.given(), st.right.given()
+    if st.preset is not None:
+        base = Stack.preset(st.preset)
+        return replace(base, barrier=replace(base.barrier, **bar) if bar else base.barrier,
+                       left=replace(base.left, **left) if left else base.left,
+                       right=replace(base.right, **right) if right else base.right, **stack_kw)
+    return Stack(name="custom", left=Electrode(**{"name": "left", **left}),
+                 barrier=Barrier(**{"name": "barrier", **bar}), right=Electrode(**{"name": "right", **right}),
+                 **stack_kw)
+
+
+def build_anneal(an: AnnealConfig | None):
+    """The :class:`mramsim.Anneal` of an [anneal] table (None: as deposited)."""
+    from ...stack import Anneal
+
+    return None if an is None else Anneal(temperature=an.temperature, time=an.time, cap=an.cap)
