@@ -216,9 +216,13 @@ class KeptSamples(FieldAccess):
         return cls(**{k: np.zeros((0, cols)) for k in SAMPLE_KEYS})
 
     @classmethod
-    def from_dict(cls, d):
+    def from_dict(cls, d, cols=None):
+        """Inverse of :meth:`to_dict`; ``cols`` [-] restores the shape (0, cols) of empty arrays."""
         d = _unconv(d)
-        return cls(**{k: np.asarray(d[k], float) for k in SAMPLE_KEYS})
+        out = {k: np.asarray(d[k], float) for k in SAMPLE_KEYS}
+        if cols is not None:
+            out = {k: v.reshape(0, cols) if v.size == 0 else v for k, v in out.items()}
+        return cls(**out)
 
 
 @dataclass(frozen=True)
@@ -359,7 +363,9 @@ class ReadMarginResult:
             importance={k: ImportanceEstimate.from_dict(v) for k, v in (d.get("importance") or {}).items()},
             analytic={k: FormEstimate.from_dict(v) for k, v in (d.get("analytic") or {}).items()},
             nominal=opt(NominalReads, d.get("nominal")), ir_map=opt(IRMap, d.get("ir_map")),
-            samples=opt(KeptSamples, d.get("samples")), inputs=opt(MarginInputs, d.get("inputs")),
+            samples=None if d.get("samples") is None else KeptSamples.from_dict(
+                d["samples"], cols=(d.get("inputs") or {}).get("cells_per_sample")),
+            inputs=opt(MarginInputs, d.get("inputs")),
             timings=opt(Timings, d.get("timings")),
         )
 

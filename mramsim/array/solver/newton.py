@@ -128,7 +128,7 @@ def compiled_kernels():
     global _NUMBA
     if _NUMBA is None:
         try:
-            from . import kernels as k
+            import mramsim.array.solver.kernels as k
         except ImportError:
             k = False
         _NUMBA = k
