@@ -412,7 +412,7 @@ def _margin_numbers(res, array_bits: int) -> dict:
             d[k] = inputs[k]
     mc = getattr(res, "mc", {}) or {}
     for st in ("p", "ap"):
-        if isinstance(mc.get(st), dict):
+        if hasattr(mc.get(st), "items"):   # typed StateMonteCarlo (item access) or a dict
             d[f"mc_{st}"] = {k: v for k, v in mc[st].items() if not isinstance(v, (list, dict, np.ndarray))}
     if hasattr(res, "yield_"):
         d["array_bits"] = array_bits
