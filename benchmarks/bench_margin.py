@@ -41,10 +41,10 @@ def main():
     ap.add_argument("--numpy", action="store_true", help="use the numpy Newton kernels (no numba)")
     args = ap.parse_args()
 
-    from mramsim.array import solver
+    from mramsim.array.solver import newton
     if args.numpy:
-        solver._NUMBA = False
-    kern = solver._kernels()
+        newton.use_compiled(False)
+    kern = newton.compiled_kernels()
     if kern:
         import numba
 

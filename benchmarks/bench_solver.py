@@ -47,9 +47,11 @@ def main(argv=None) -> int:
     from mramsim.compact.presets import preset_model
     from mramsim.circuit.sim.ngspice import run_ngspice
 
+    from mramsim.array.solver import newton
+
     if args.numpy:
-        solver_mod._NUMBA = False
-    kern = solver_mod._kernels()
+        newton.use_compiled(False)
+    kern = newton.compiled_kernels()
     if kern:
         import numba
 
@@ -88,8 +90,7 @@ def main(argv=None) -> int:
                       **{k: v[:8] for k, v in smp.items()})                       # warm-up (imports)
         # one-time setup of a read configuration (ladder reduction, MTJ spline, nominal solve):
         # cached per array, so it is timed separately, with the caches cleared
-        solver_mod._NOMINAL_CACHE.clear()
-        solver_mod._spline_cached.cache_clear()
+        solver_mod.clear_caches()
         w = time.perf_counter()
         read_currents(arr, selected_row=row, states=states, v_read=args.v_read, temperature=args.temp,
                       **{k: v[:1] for k, v in smp.items()})

@@ -41,6 +41,7 @@ import numpy as np
 from .._validation import check_nonnegative, check_positive, check_range, check_temperature
 from ..constants import T_NOM
 from ..errors import ParameterError
+from .solver import default_solver
 
 __all__ = [
     "switching_probability",
@@ -281,9 +282,7 @@ def read_disturb_probability(arr, read, model: DisturbModel, *, selected_row=0, 
         Disturb probability of the cells in ``model.disturbed_state`` [-].
     """
     if solver is None:
-        from .margin import _default_solver
-
-        solver = _default_solver()
+        solver = default_solver()
     state = 0 if model.disturbed_state == "P" else 1
     sol = solver(arr, selected_row=selected_row, states=np.full(arr.cols, state, dtype=np.int8),
                  v_read=read.v_read, temperature=read.temperature, r_scale=r_scale, tmr_scale=tmr_scale,

@@ -20,9 +20,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import ParameterError, UnknownNameError
-from .disturb import DisturbModel
-from .margin import _default_solver, read_margin
+from ..parallel.jsonio import to_jsonable
+from .derive import with_cols, with_mtj
+from .disturb import DisturbModel, read_disturb_probability
+from .margin import ReadMarginResult, read_margin
 from .read import ReadScheme
+from .solver import default_solver
 from .variation import AnnealMap, Variation
 
 __all__ = ["SweepResult", "ShmooResult", "sweep_read_margin", "shmoo", "margin_study", "SWEEP_PARAMS",
@@ -32,30 +35,21 @@ __all__ = ["SweepResult", "ShmooResult", "sweep_read_margin", "shmoo", "margin_s
 SWEEP_PARAMS = {"v_read": "V", "temperature": "K", "anneal_temperature": "K", "tmr": "-"}
 
 
-def _rebuild(arr, cols, mtj):
-    kw = {}
-    for name in ("access", "wires", "v_wl", "ref_cols"):
-        if hasattr(arr, name):
-            kw[name] = getattr(arr, name)
-    return type(arr)(arr.rows, cols, mtj=mtj, **kw)
+def _unconv(x):
+    """Inverse of ``to_jsonable`` for floats ("inf", "-inf", "nan" back to floats, recursively)."""
+    if isinstance(x, dict):
+        return {k: _unconv(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_unconv(v) for v in x]
+    if x in ("inf", "-inf", "nan"):
+        return float(x)
+    return x
 
 
-def with_mtj(arr, mtj):
-    """A copy of the array ``arr`` with another compact model ``mtj``."""
-    return _rebuild(arr, arr.cols, mtj)
-
-
-def with_cols(arr, cols):
-    """A copy of the array ``arr`` with ``cols`` data columns."""
-    return _rebuild(arr, cols, arr.mtj)
-
-
-def _json_default(o):
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, (np.floating, np.integer)):
-        return o.item()
-    raise TypeError(type(o).__name__)
+def _write_json(obj, path):
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(obj.to_dict(), fh, indent=1)
+    return path
 
 
 @dataclass
@@ -74,7 +68,7 @@ class SweepResult:
     methods : list of str
         Estimator per point.
     results : list of ReadMarginResult
-        Full results (not written by :meth:`to_json`, see ``margin_study``).
+        Full results (written by :meth:`to_json` only with ``results=True``).
     """
 
     param: str
@@ -89,14 +83,31 @@ class SweepResult:
     methods: list = field(default_factory=list)
     results: list = field(default_factory=list, repr=False)
 
-    def to_dict(self):
+    def to_dict(self, results=False):
+        """Plain JSON types; the full per-point results only with ``results=True``."""
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "results"}
-        return json.loads(json.dumps(d, default=_json_default).replace("Infinity", '"inf"'))
+        if results:
+            d["results"] = [r.to_dict() for r in self.results]
+        return to_jsonable(d)
 
-    def to_json(self, path):
+    @classmethod
+    def from_dict(cls, d):
+        """Inverse of :meth:`to_dict`."""
+        d = _unconv(dict(d))
+        results = [ReadMarginResult.from_dict(r) for r in d.pop("results", [])]
+        return cls(**d, results=results)
+
+    def to_json(self, path, results=False):
+        """Write :meth:`to_dict` to ``path`` (JSON); return ``path``."""
         with open(path, "w", encoding="utf-8") as fh:
-            json.dump(self.to_dict(), fh, indent=1)
+            json.dump(self.to_dict(results=results), fh, indent=1)
         return path
+
+    @classmethod
+    def from_json(cls, path):
+        """Read a file written by :meth:`to_json`."""
+        with open(path, encoding="utf-8") as fh:
+            return cls.from_dict(json.load(fh))
 
     def plot(self, ax=None, **kw):
         from ..plotting.margin import plot_sweep
@@ -213,13 +224,25 @@ class ShmooResult:
     disturb: dict
 
     def to_dict(self):
-        return json.loads(json.dumps({k: getattr(self, k) for k in self.__dataclass_fields__},
-                                     default=_json_default))
+        """Plain JSON types (non-finite floats as strings)."""
+        return to_jsonable({k: getattr(self, k) for k in self.__dataclass_fields__})
+
+    @classmethod
+    def from_dict(cls, d):
+        """Inverse of :meth:`to_dict`."""
+        d = _unconv(dict(d))
+        d["window"] = None if d["window"] is None else tuple(d["window"])
+        return cls(**d)
 
     def to_json(self, path):
-        with open(path, "w", encoding="utf-8") as fh:
-            json.dump(self.to_dict(), fh, indent=1)
-        return path
+        """Write :meth:`to_dict` to ``path`` (JSON); return ``path``."""
+        return _write_json(self, path)
+
+    @classmethod
+    def from_json(cls, path):
+        """Read a file written by :meth:`to_json`."""
+        with open(path, encoding="utf-8") as fh:
+            return cls.from_dict(json.load(fh))
 
     def plot(self, ax=None):
         from ..plotting.margin import plot_shmoo
@@ -244,9 +267,7 @@ def max_disturb_probability(arr, read, model: DisturbModel, *, solver=None, rows
     float
         Maximum per-read disturb probability [-].
     """
-    from .disturb import read_disturb_probability
-
-    solver = _default_solver() if solver is None else solver
+    solver = default_solver() if solver is None else solver
     rows = sorted({0, arr.rows // 2, arr.rows - 1}) if rows is None else rows
     return float(max(np.max(read_disturb_probability(arr, read, model, selected_row=int(r), solver=solver))
                      for r in rows))
@@ -366,6 +387,6 @@ def margin_study(arr, var: Variation, read: ReadScheme, *, out_dir, n_samples=10
             plt.close(ax.figure)
             files[f"{name}_png"] = path
     with open(os.path.join(out_dir, "summary.json"), "w", encoding="utf-8") as fh:
-        json.dump(summary, fh, indent=1, default=_json_default)
+        json.dump(to_jsonable(summary), fh, indent=1)
     files["summary"] = os.path.join(out_dir, "summary.json")
     return {"summary": summary, "files": files, "result": base, "sweeps": sweeps}

@@ -200,9 +200,10 @@ def _margin_numbers(res, array_bits: int) -> dict:
     """The deterministic numbers of a ReadMarginResult (no timings, no sample dumps)."""
     d = {k: getattr(res, k) for k in ("ber", "ber_ci", "ber_p", "ber_ap", "method", "margin_sigma", "beta")}
     d.update({k: res.inputs[k] for k in ("seed", "n_samples", "selected_row") if k in res.inputs})
-    for st in ("p", "ap"):
-        if isinstance(res.mc.get(st), dict):
-            d[f"mc_{st}"] = {k: v for k, v in res.mc[st].items() if not isinstance(v, (list, dict, np.ndarray))}
+    if res.mc is not None:
+        for st in ("p", "ap"):
+            one = getattr(res.mc, st)
+            d[f"mc_{st}"] = {k: getattr(one, k) for k in ("fails", "p", "ci", "mean", "std")}
     d["array_bits"] = array_bits
     d["yield"] = res.yield_(array_bits=array_bits)
     return d

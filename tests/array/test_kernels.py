@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 from mramsim.array import solver
+from mramsim.array.solver import newton
+from mramsim.array.solver.spline import mtj_spline
 from mramsim.circuit.elements import AccessNMOS, level1_ids_derivs
 from mramsim.compact.model import CompactMTJ
 from mramsim.errors import ConvergenceError
@@ -40,15 +42,15 @@ def _inputs(seed, n=4000):
 
 def _both(inp, ap, tol=1e-10, max_iter=60):
     acc = AccessNMOS()
-    sp = solver._spline(_mtj(), T, LO, HI)
+    sp = mtj_spline(_mtj(), T, LO, HI)
     kw = dict(inp)
     if not ap:
         kw["sts_"] = None
     args = dict(beta=float(acc.beta(T)), lam=acc.LAMBDA, goff=float(acc.g_off(T)), tol_=tol,
                 max_iter=max_iter, v_read=0.15, T=T)
-    ref = solver._newton_numpy(sp, **kw, **args)
-    assert solver._kernels(), "numba installed but the kernels module did not import"
-    out = solver._newton(sp, **kw, **args)
+    ref = newton.newton_numpy(sp, **kw, **args)
+    assert newton.compiled_kernels(), "numba installed but the kernels module did not import"
+    out = newton.newton_spline(sp, **kw, **args)
     return ref, out, args
 
 
@@ -85,7 +87,7 @@ def test_kernel_same_convergence_error(ap):
     """A forced failure (iteration limit 2) raises the same ConvergenceError from both kernels."""
     inp = _inputs(3, n=500)
     with pytest.raises(ConvergenceError) as e_ref:
-        solver._newton_numpy(solver._spline(_mtj(), T, LO, HI), **{**inp, "sts_": inp["sts_"] if ap else None},
+        newton.newton_numpy(mtj_spline(_mtj(), T, LO, HI), **{**inp, "sts_": inp["sts_"] if ap else None},
                              beta=float(AccessNMOS().beta(T)), lam=AccessNMOS.LAMBDA,
                              goff=float(AccessNMOS().g_off(T)), tol_=1e-10, max_iter=2, v_read=0.15, T=T)
     with pytest.raises(ConvergenceError) as e_k:
@@ -99,13 +101,13 @@ def test_kernel_nonfinite_error():
     inp = _inputs(4, n=100)
     inp["x"][7] = np.nan
     acc = AccessNMOS()
-    sp = solver._spline(_mtj(), T, LO, HI)
+    sp = mtj_spline(_mtj(), T, LO, HI)
     args = dict(beta=float(acc.beta(T)), lam=acc.LAMBDA, goff=float(acc.g_off(T)), tol_=1e-10,
                 max_iter=60, v_read=0.15, T=T)
     with pytest.raises(ConvergenceError) as e_k:
-        solver._newton(sp, **inp, **args)
+        newton.newton_spline(sp, **inp, **args)
     with np.errstate(invalid="ignore"), pytest.raises(ConvergenceError) as e_ref:
-        solver._newton_numpy(sp, **inp, **args)
+        newton.newton_numpy(sp, **inp, **args)
     assert "non-finite Newton update at iteration 1" in str(e_k.value)
     assert str(e_k.value) == str(e_ref.value)
 
@@ -120,8 +122,8 @@ def test_fallback_without_numba(monkeypatch):
               r_scale=rng.lognormal(0.0, 0.05, (20, 16)), tmr_scale=rng.normal(1.0, 0.05, (20, 16)),
               vth_shift=rng.normal(0.0, 0.02, (20, 16)))
     fast = solver.read_currents(arr, **kw)
-    monkeypatch.setattr(solver, "_NUMBA", False)
-    solver._NOMINAL_CACHE.clear()
+    monkeypatch.setattr(newton, "_NUMBA", False)
+    solver.clear_caches()
     ref = solver.read_currents(arr, **kw)
     np.testing.assert_allclose(fast.i_cell, ref.i_cell, rtol=1e-12, atol=0.0)
     np.testing.assert_allclose(fast.v_mtj, ref.v_mtj, rtol=1e-12, atol=0.0)

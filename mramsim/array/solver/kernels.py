@@ -1,8 +1,8 @@
 """Compiled (numba) kernel of the read solver's per-cell Newton iteration.
 
-Imported lazily by :mod:`mramsim.array.solver` when a solve runs (``import
+Imported lazily by :mod:`mramsim.array.solver.newton` when a solve runs (``import
 mramsim`` does not import numba). The kernel is the same iteration as the
-numpy reference :func:`mramsim.array.solver._newton_numpy` -- the MTJ current
+numpy reference :func:`mramsim.array.solver.newton.newton_numpy` -- the MTJ current
 from the cubic spline of :math:`1/R_P(V)` and TMR(V),
 
 .. math:: I_{MTJ}(x) = \\frac{x\\, g_P(x)}{r_s\\,(1 + s_t\\,\\mathrm{TMR}(x))},

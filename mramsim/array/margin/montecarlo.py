@@ -1,0 +1,154 @@
+r"""Plain Monte Carlo of the read margin, in random blocks through the executors.
+
+``k`` failures in ``n`` reads per state; 95 % two-sided Clopper-Pearson
+interval (exact binomial; C. J. Clopper and E. S. Pearson, Biometrika 26, 404
+(1934)): ``[B(a/2; k, n-k+1), B(1-a/2; k+1, n-k)]``.
+
+Random streams go through :func:`mramsim.parallel.executor.map_blocks`
+(``SeedSequence(seed, spawn_key=(block,))``) with a block size fixed by the
+array width, so results are identical for any chunking and executor.
+"""
+from __future__ import annotations
+
+import math
+from functools import partial
+
+import numpy as np
+from scipy.stats import beta as _beta
+
+from ...parallel.executor import map_blocks
+from ..read import split_u
+from ..solver import CHUNK
+from ..variation import cell_scales
+from .evaluate import evaluate_unchecked
+from .result import SAMPLE_KEYS, KeptSamples, MonteCarloEstimate, StateMonteCarlo, WorstRead
+
+__all__ = ["clopper_pearson", "run_monte_carlo", "CELLS_PER_BLOCK", "SUB_BLOCK_CELLS"]
+
+#: Target number of cell reads per random block (block size = this // cols).
+CELLS_PER_BLOCK = 262144
+#: Cell reads evaluated at once inside a Monte Carlo block (keeps the temporaries in cache).
+SUB_BLOCK_CELLS = CELLS_PER_BLOCK   # smaller sub-blocks measured no faster (256 x 256)
+
+
+def clopper_pearson(k, n, conf=0.95):
+    """Exact (Clopper-Pearson) binomial confidence interval [-].
+
+    Parameters
+    ----------
+    k : int
+        Failures [-].
+    n : int
+        Trials [-], > 0.
+    conf : float
+        Confidence level [-].
+    """
+    a = 1.0 - conf
+    lo = 0.0 if k == 0 else float(_beta.ppf(a / 2, k, n - k + 1))
+    hi = 1.0 if k == n else float(_beta.ppf(1 - a / 2, k + 1, n - k))
+    return lo, hi
+
+
+def _sub_rows(ctx):
+    """Samples per sub-block of a Monte Carlo block (cache-sized, aligned to the solver's chunks)."""
+    per_chunk = max(1, CHUNK // ctx.arr.n_cols)
+    return per_chunk * max(1, SUB_BLOCK_CELLS // (per_chunk * ctx.arr.cols))
+
+
+def _normals_planar(rng, n, nc, d, rows=32):
+    """``rng.standard_normal((n, nc, d))`` -- the same numbers -- stored one variable per plane.
+
+    Drawn in slabs of ``rows`` samples (the generator's stream is the same
+    however a draw is split) and transposed while in cache, so each variable
+    ``u[..., j]`` is a contiguous (n, nc) array instead of a stride-``d`` view.
+    """
+    planes = np.empty((d, n, nc))
+    for r0 in range(0, n, rows):
+        r1 = min(n, r0 + rows)
+        planes[:, r0:r1, :] = rng.standard_normal((r1 - r0, nc, d)).transpose(2, 0, 1)
+    return np.moveaxis(planes, 0, -1)
+
+
+def _mc_block(start, stop, rng, *, ctx, n_keep, n_worst):
+    n = stop - start
+    d = len(ctx.names)
+    nc = ctx.arr.cols
+    u = _normals_planar(rng, n, nc, d)
+    # evaluate in cache-sized sub-blocks of samples (every read is independent and elementwise in u,
+    # so the margins are those of one call on the whole block)
+    keep = max(0, min(stop, n_keep) - start)
+    out = {"m_p": np.empty((n, nc)), "m_ap": np.empty((n, nc))}
+    kept = {k: [] for k in ("s_p", "s_ap", "s_ref")}
+    step = _sub_rows(ctx)
+    for r0 in range(0, n, step):
+        r1 = min(n, r0 + step)
+        o = evaluate_unchecked(ctx, u[r0:r1], r0 < keep)
+        out["m_p"][r0:r1] = o["m_p"]
+        out["m_ap"][r0:r1] = o["m_ap"]
+        if r0 < keep:
+            for k in kept:
+                kept[k].append(np.broadcast_to(o[k], o["m_p"].shape)[: keep - r0])
+    for k, v in kept.items():
+        out[k] = np.concatenate(v, axis=0) if v else np.zeros((0, nc))
+    res = {"n": n * nc}
+    for st in ("p", "ap"):
+        m = out[f"m_{st}"]
+        res[f"fail_{st}"] = int(np.count_nonzero(m < 0))
+        res[f"sum_{st}"] = m.sum(axis=0)
+        res[f"sumsq_{st}"] = (m * m).sum(axis=0)
+        flat = m.ravel()
+        k = min(n_worst, flat.size)
+        if m.shape[0] > 4 * k:
+            # the k smallest margins lie in the k samples (rows) with the smallest row minima
+            rows_k = np.sort(np.argpartition(m.min(axis=1), k - 1)[:k])
+            sub = m[rows_k].ravel()
+            j = np.argpartition(sub, k - 1)[:k]
+            si, ci = rows_k[j // m.shape[1]], j % m.shape[1]
+            idx = si * m.shape[1] + ci
+        else:
+            idx = np.argpartition(flat, k - 1)[:k]
+            si, ci = np.unravel_index(idx, m.shape)
+        # the data-cell parameters of the worst reads (cell_scales is elementwise in u)
+        cells, die, _ = split_u(u[si, ci], ctx.var, ctx.read)
+        rw, tw, vw = (np.broadcast_to(np.asarray(x, float), (k,))
+                      for x in cell_scales(cells["cell"], die, ctx.var, ctx.arr.mtj))
+        res[f"worst_{st}"] = [
+            {"margin": float(flat[j]), "sample": int(start + a), "col": int(b),
+             "r_scale": float(rw[i]), "tmr_scale": float(tw[i]), "vth_shift": float(vw[i])}
+            for i, (j, a, b) in enumerate(zip(idx, si, ci))
+        ]
+    res["keep"] = {k: out[k][:keep].copy() for k in SAMPLE_KEYS}
+    return res
+
+
+def run_monte_carlo(ctx, n_samples, seed, executor, block_size, n_keep, n_worst, chunk_blocks, checkpoint_dir,
+                    progress):
+    """Plain Monte Carlo of ``n_samples`` samples (``cols`` reads each) of both states.
+
+    Returns ``(MonteCarloEstimate, KeptSamples)``; arguments as in
+    :func:`mramsim.array.margin.read_margin`.
+    """
+    func = partial(_mc_block, ctx=ctx, n_keep=n_keep, n_worst=n_worst)
+    blocks = map_blocks(func, n_samples, seed=seed, block_size=block_size, executor=executor,
+                        chunk_blocks=chunk_blocks, checkpoint_dir=checkpoint_dir, progress=progress,
+                        desc="read_margin mc")
+    n = sum(b["n"] for b in blocks)
+    per_state = {}
+    for st in ("p", "ap"):
+        k = sum(b[f"fail_{st}"] for b in blocks)
+        s1 = np.sum([b[f"sum_{st}"] for b in blocks], axis=0)
+        s2 = np.sum([b[f"sumsq_{st}"] for b in blocks], axis=0)
+        n_col = n / ctx.arr.cols
+        mean_col = s1 / n_col
+        var_tot = max(s2.sum() / n - (s1.sum() / n) ** 2, 0.0)
+        worst = sorted((w for b in blocks for w in b[f"worst_{st}"]), key=lambda w: w["margin"])
+        per_state[st] = StateMonteCarlo(
+            fails=int(k), p=k / n, ci=clopper_pearson(k, n), mean=float(s1.sum() / n), std=math.sqrt(var_tot),
+            mean_by_col=mean_col.tolist(), worst=[WorstRead(**w) for w in worst[:n_worst]])
+    k_all = per_state["p"].fails + per_state["ap"].fails
+    mc = MonteCarloEstimate(n_reads=n, p=per_state["p"], ap=per_state["ap"], ber=k_all / (2 * n),
+                            ber_ci=clopper_pearson(k_all, 2 * n))
+    keep = KeptSamples(**{k: np.concatenate([b["keep"][k] for b in blocks if b["keep"][k].size], axis=0)
+                          if any(b["keep"][k].size for b in blocks) else np.zeros((0, ctx.arr.cols))
+                          for k in SAMPLE_KEYS})
+    return mc, keep
