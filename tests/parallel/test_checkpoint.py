@@ -13,6 +13,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -41,6 +43,9 @@ def _same(a, b):
     elif isinstance(a, (np.ndarray, np.generic)):
         assert a.dtype == b.dtype and np.shape(a) == np.shape(b)
         np.testing.assert_array_equal(a, b)
+    elif dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            _same(getattr(a, f.name), getattr(b, f.name))
     else:
         assert a == b or (a != a and b != b)
 
