@@ -38,10 +38,15 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .._validation import check_nonnegative, check_positive, check_range, check_temperature
+from .._validation import check_positive, check_range, check_temperature
 from ..constants import T_NOM
 from ..errors import ParameterError
+from ..physics.switching.macrospin import (bloch_magnetization, retention_failure, retention_time,
+                                          thermal_switching_probability)
 from .solver import default_solver
+
+#: The thermally activated (Neel-Brown) switching law of :mod:`mramsim.physics.switching.macrospin`.
+switching_probability = thermal_switching_probability
 
 __all__ = [
     "switching_probability",
@@ -56,90 +61,6 @@ __all__ = [
 
 #: Julian year [s] (definition: 365.25 d), used only at the edges.
 YEAR = 365.25 * 86400.0
-
-
-def _check_k(k):
-    if k not in (1, 2):
-        raise ParameterError("k", k, "1 or 2")
-
-
-def switching_probability(t, delta, i_over_ic0=0.0, *, tau0=1e-9, k=1):
-    r"""Probability of a thermally activated switch in time ``t`` under current.
-
-    .. math:: P = -\mathrm{expm1}\big(-\tfrac{t}{\tau_0}\,e^{-\Delta (1 - I/I_{c0})_+^{k}}\big)
-
-    Parameters
-    ----------
-    t : array_like
-        Pulse (read) duration [s], >= 0.
-    delta : array_like
-        Thermal stability factor E_b/kT [-], > 0.
-    i_over_ic0 : array_like
-        Current over the critical current, in the disturbing direction [-], >= 0.
-    tau0 : float
-        Attempt time [s].
-    k : {1, 2}
-        Exponent of the barrier reduction.
-
-    Returns
-    -------
-    ndarray
-        Switching probability [-].
-    """
-    _check_k(k)
-    t = np.asarray(check_nonnegative("t", t, "s"), float)
-    delta = np.asarray(check_positive("delta", delta), float)
-    x = np.asarray(check_nonnegative("i_over_ic0", i_over_ic0), float)
-    check_positive("tau0", tau0, "s")
-    red = np.clip(1.0 - x, 0.0, None) ** k  # thermal regime; 0 above I_c0 (see module docstring)
-    with np.errstate(divide="ignore"):
-        log_rate = np.log(t / tau0) - delta * red
-    return -np.expm1(-np.exp(log_rate))
-
-
-def retention_time(delta, tau0=1e-9):
-    r"""Mean retention time ``tau = tau0 exp(Delta)`` [s] (Néel-Brown).
-
-    Parameters
-    ----------
-    delta : array_like
-        Thermal stability factor [-].
-    tau0 : float
-        Attempt time [s].
-    """
-    check_positive("delta", delta)
-    check_positive("tau0", tau0, "s")
-    return tau0 * np.exp(np.asarray(delta, float))
-
-
-def retention_failure(t, delta, tau0=1e-9):
-    r"""Probability that a bit flips within ``t`` without current: ``-expm1(-t/tau)``.
-
-    Parameters
-    ----------
-    t : array_like
-        Storage time [s].
-    delta : array_like
-        Thermal stability factor [-].
-    tau0 : float
-        Attempt time [s].
-    """
-    return switching_probability(t, delta, 0.0, tau0=tau0, k=1)
-
-
-def bloch_magnetization(T, t_curie):
-    r"""Reduced magnetization ``m(T) = 1 - (T/T_c)^{3/2}`` (Bloch's law) [-].
-
-    Parameters
-    ----------
-    T : array_like
-        Temperature [K], below ``t_curie``.
-    t_curie : float
-        Curie temperature [K].
-    """
-    check_temperature("T", T)
-    check_range("T", T, 0.0, t_curie, hi_open=True, unit="K")
-    return 1.0 - (np.asarray(T, float) / t_curie) ** 1.5
 
 
 def delta_at(T, delta_ref, *, t_ref=T_NOM, t_curie=1000.0, n=2.0):
