@@ -216,7 +216,7 @@ def _preset_cofeb_mgo() -> Stack:
         diffuse_fraction=0.02,
         crystalline_as_grown=0.0,
         coherent_barrier=True,
-        magnon_coupling=0.35,
+        magnon_coupling=0.42,
         si_ratio=0.06,
         citations=("ikeda2008", "parkin2004", "butler2001", "kim2023"),
     )
@@ -270,7 +270,7 @@ def _preset_cofe_alox() -> Stack:
         diffuse_fraction=1.0,
         crystalline_as_grown=0.0,
         coherent_barrier=False,
-        magnon_coupling=0.7,
+        magnon_coupling=0.9,
         si_ratio=0.05,
         citations=("moodera1995", "gallagher1997", "julliere1975"),
     )

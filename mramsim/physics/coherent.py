@@ -89,8 +89,11 @@ __all__ = [
     "spin_pair_conductances",
 ]
 
-#: Gauss-Legendre order per energy panel used by the device model (7 panels).
-DEVICE_ORDER = 24
+#: Gauss-Legendre order per energy panel used by the device model (11 panels, see
+#: :func:`mramsim.physics.tunneling.energy_nodes` with ``inner_kT``).
+DEVICE_ORDER = 16
+#: Inner Fermi-edge panel borders [kT] used by the device model.
+DEVICE_INNER_KT = 4.0
 
 
 def window_per_volt(E, V, T):
@@ -191,7 +194,8 @@ def broadened_k_transmission(k, kappa, d, xi):
     return np.exp(-2.0 * kappa * d) * eta * np.exp(-eta * d * k * k / kappa)
 
 
-def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, order=DEVICE_ORDER):
+def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, order=DEVICE_ORDER,
+                         inner_kT=DEVICE_INNER_KT):
     r"""Per-channel conductances :math:`\tau_s` and their coherent parts :math:`\tau^\eta_s`.
 
     .. math::
@@ -219,6 +223,8 @@ def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, or
         Disorder correlation length [m] (inf: no broadening).
     order : int
         Gauss-Legendre order per energy panel.
+    inner_kT : float or None
+        Extra Fermi-edge panel borders [kT] (see ``energy_nodes``).
 
     Returns
     -------
@@ -228,7 +234,7 @@ def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, or
     V, T = np.broadcast_arrays(np.asarray(V, float), np.asarray(T, float))
     kT = k_B * T
     e_low = -0.5 * e * np.abs(V) - 36.0 * kT
-    E, w = energy_nodes(V, T, phi1, phi2, e_low, order=order)  # S + (n,)
+    E, w = energy_nodes(V, T, phi1, phi2, e_low, order=order, inner_kT=inner_kT)  # S + (n,)
     Vb, Tb = V[..., None], T[..., None]
     win = window_per_volt(E, Vb, Tb) * w * (e / h)  # S + (n,)
     off = np.asarray(offsets, float)

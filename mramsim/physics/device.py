@@ -3,16 +3,17 @@ r"""``MTJDevice``: R_P and R_AP(V, T) of a stack after its anneal.
 The junction conductance per area in state P or AP is
 
 .. math::
-    G_{P} = G^{el}_{P} + Q(V)\,G^{el}_{AP} + G_{SI} + G^{res}_{P},\qquad
-    G_{AP} = G^{el}_{AP} + Q(V)\,G^{el}_{P} + G_{SI} + G^{res}_{AP}
+    G_{P} = G^{el}_{P} + Q(V,T)\,G^{el}_{AP} + G_{SI} + G^{res}_{P},\qquad
+    G_{AP} = G^{el}_{AP} + Q(V,T)\,G^{el}_{P} + G_{SI} + G^{res}_{AP}
 
 * :math:`G^{el}` -- coherent + diffuse spin-conserving tunnelling
   (:mod:`mramsim.physics.coherent`), with the electrodes' DOS and channel
   weights spin-mixed by thermal magnons (Shang 1998, :math:`m = \alpha T^{3/2}/2`)
   and by cap interdiffusion, coherent fraction and disorder from the anneal
   (:mod:`mramsim.physics.annealing`);
-* :math:`Q(V)` -- magnon-assisted spin flip under bias (Zhang 1997,
-  :mod:`mramsim.physics.spinflip`);
+* :math:`Q(V, T)` -- magnon-assisted spin flip under bias (Zhang 1997) with
+  the Fermi and Bose occupations, so R(V) is smooth (analytic) at T > 0
+  (:func:`mramsim.physics.spinflip.magnon_spinflip_ratio_thermal`);
 * :math:`G_{SI}` -- spin-independent hopping :math:`\propto T^{4/3}` (Shang 1998);
 * :math:`G^{res}` -- interfacial resonances (:mod:`mramsim.physics.resonance`).
 
@@ -33,7 +34,7 @@ from .annealing import AnnealState, anneal_state
 from .coherent import DEVICE_ORDER, channel_conductances, spin_mix, spin_pair_conductances
 from .resonance import Resonance, resonant_conductances
 from .rvtable import RVTable
-from .spinflip import magnon_spinflip_ratio, shang_mixing, si_conductance_factor
+from .spinflip import magnon_spinflip_ratio_thermal, shang_mixing, si_conductance_factor
 
 __all__ = ["MTJDevice", "RVTable", "junction_conductances"]
 
@@ -96,7 +97,7 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
     g_ap_el = G[..., 0, 1] + G[..., 1, 0]
 
     cutoff = 0.5 * (stack.left.magnon_cutoff + stack.right.magnon_cutoff)
-    q = magnon_spinflip_ratio(V, stack.magnon_coupling, cutoff)
+    q = magnon_spinflip_ratio_thermal(V, T, stack.magnon_coupling, cutoff)
     g_p = g_p_el + q * g_ap_el
     g_ap = g_ap_el + q * g_p_el
 
