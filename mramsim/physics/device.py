@@ -30,6 +30,7 @@ import numpy as np
 from .._validation import check_range, parse_state
 from ..constants import T_NOM, eV
 from ..errors import ParameterError
+from .angle import slonczewski_conductance
 from .annealing import AnnealState, anneal_state
 from .coherent import DEVICE_ORDER, channel_conductances, spin_mix, spin_pair_conductances
 from .resonance import Resonance, resonant_conductances
@@ -216,6 +217,42 @@ class MTJDevice:
         s = parse_state(state)
         rp, rap = self._both(V, T)
         return np.where(np.asarray(s) == 1, rap, rp)
+
+    def junction_conductance_angle(self, theta, V, T):
+        r"""Tunnel conductance at angle theta, junction bias V, no series R [S].
+
+        .. math:: G(\theta) = \tfrac12(G_P + G_{AP}) + \tfrac12(G_P - G_{AP})\cos\theta
+
+        (Slonczewski, PRB 39, 6995 (1989); :mod:`mramsim.physics.angle`), with the
+        static :math:`G_{P,AP}(V, T)` at that bias, so :math:`P_{eff}^2 =
+        (G_P - G_{AP})/(G_P + G_{AP})` is the one at V.
+        """
+        theta = np.asarray(theta, float)
+        V, T = self._check(V, T)
+        rp, rap = self.junction_resistances(V, T)
+        return slonczewski_conductance(1.0 / rp, 1.0 / rap, theta)
+
+    def resistance_angle(self, theta, V, T):
+        """Static terminal resistance V/I at magnetization angle theta [rad], incl. series R [ohm].
+
+        theta = 0 equals ``resistance('P', V, T)``, theta = pi ``resistance('AP', V, T)``;
+        theta, V and T broadcast. The junction bias solves V_j = V R_j/(R_j + R_s) as in
+        :meth:`resistance`.
+        """
+        theta = np.asarray(theta, float)
+        V, T = self._check(V, T)
+        rs = self.stack.r_series
+        r = 1.0 / self.junction_conductance_angle(theta, V, T)
+        if rs == 0.0:
+            return r
+        for _ in range(2):
+            vj = V * r / (r + rs)
+            r = 1.0 / self.junction_conductance_angle(theta, vj, T)
+        return r + rs
+
+    def conductance(self, V, T, theta=0.0):
+        """Static terminal conductance I/V at angle theta [rad] [S] (1/:meth:`resistance_angle`)."""
+        return 1.0 / self.resistance_angle(theta, V, T)
 
     def current(self, state, V, T):
         """Terminal current I = V/R [A]."""
