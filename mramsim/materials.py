@@ -62,7 +62,7 @@ def _weights(field_name: str, w) -> tuple:
 
 @dataclass(frozen=True)
 class Electrode:
-    """A ferromagnetic electrode at its Fermi level.
+    r"""A ferromagnetic electrode at its Fermi level.
 
     Parameters
     ----------
@@ -88,6 +88,21 @@ class Electrode:
         magnon-assisted (Zhang et al. 1997) bias term [J].
     citation : str
         Key into :data:`CITATIONS`.
+    dos_slope_up, dos_slope_down : float
+        Logarithmic energy slope of each spin band's DOS near E_F,
+        :math:`N_\sigma(\epsilon) = N_\sigma(0)\,e^{\beta_\sigma\epsilon}` [1/J]
+        (0: energy independent). Fe/Co have a minority d-band peak just
+        above E_F (beta_down > 0), so P falls for hot electrons.
+    band_edges : tuple of (spin, channel, energy, weight_change)
+        Symmetry-resolved band edges: the weight of ``channel`` (name in
+        ``CHANNELS``) in band ``spin`` ('up'/'down') changes by
+        ``weight_change`` [-] across ``energy`` [J] above E_F, smoothed by
+        ``edge_width``: :math:`w(\epsilon) = w + \Delta w\,
+        \sigma((\epsilon - E_{edge})/\delta)` (clipped at 0). Example: the
+        minority Delta1 band of bcc Fe/CoFe starts above E_F
+        (Butler et al. 2001), ``("down", "delta1", E_edge, +w)``.
+    edge_width : float
+        Smoothing width delta of the band edges [J].
     """
 
     name: str
@@ -102,6 +117,10 @@ class Electrode:
     boron_fraction: float = 0.0
     magnon_cutoff: float = 0.1 * eV
     citation: str = ""
+    dos_slope_up: float = 0.0
+    dos_slope_down: float = 0.0
+    band_edges: tuple = ()
+    edge_width: float = 0.05 * eV
 
     def __post_init__(self):
         check_positive(f"Electrode({self.name}).dos_up", self.dos_up)
@@ -114,6 +133,27 @@ class Electrode:
         check_range(f"Electrode({self.name}).spin_wave_alpha", self.spin_wave_alpha, 0.0, 1e-3, unit="K^-1.5")
         check_range(f"Electrode({self.name}).boron_fraction", self.boron_fraction, 0.0, 0.5)
         check_range(f"Electrode({self.name}).magnon_cutoff", self.magnon_cutoff, 1e-3 * eV, 2.0 * eV, unit="J")
+        check_range(f"Electrode({self.name}).dos_slope_up", self.dos_slope_up, -20.0 / eV, 20.0 / eV, unit="1/J")
+        check_range(f"Electrode({self.name}).dos_slope_down", self.dos_slope_down, -20.0 / eV, 20.0 / eV, unit="1/J")
+        check_range(f"Electrode({self.name}).edge_width", self.edge_width, 1e-3 * eV, 1.0 * eV, unit="J")
+        edges = []
+        allowed = "tuples (spin 'up'/'down', channel in CHANNELS, energy [J] in [-2, 2] eV, weight change)"
+        for item in tuple(self.band_edges):
+            try:
+                spin, chan, energy, dw = item
+                energy, dw = float(energy), float(dw)
+            except (TypeError, ValueError):
+                raise ParameterError(f"Electrode({self.name}).band_edges", item, allowed) from None
+            if spin not in ("up", "down") or chan not in CHANNELS or not (-2 * eV <= energy <= 2 * eV) \
+                    or not np.isfinite(dw):
+                raise ParameterError(f"Electrode({self.name}).band_edges", item, allowed)
+            edges.append((spin, chan, energy, dw))
+        object.__setattr__(self, "band_edges", tuple(edges))
+
+    @property
+    def energy_dependent(self) -> bool:
+        """True when DOS slopes or band edges make the electrode energy dependent."""
+        return bool(self.band_edges) or self.dos_slope_up != 0.0 or self.dos_slope_down != 0.0
 
     @property
     def polarization(self) -> float:

@@ -85,6 +85,7 @@ __all__ = [
     "disorder_coherence",
     "broadened_k_transmission",
     "channel_conductances",
+    "channel_integrands",
     "spin_mix",
     "spin_pair_conductances",
 ]
@@ -231,6 +232,35 @@ def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, or
     tau, tau_eta : ndarray, shape S + (4,)
         Conductance per area and unit channel weight [S/m^2].
     """
+    E, base, eta, win = channel_integrands(V, T, phi1, phi2, d, mass_ratio, offsets, xi, order, inner_kT)
+    tau = np.einsum("...sn,...n->...s", base, win)
+    if eta is None:
+        tau_eta = tau.copy()
+    else:
+        tau_eta = np.einsum("...sn,...n->...s", base * eta, win)
+    return tau, tau_eta
+
+
+def channel_integrands(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, order=DEVICE_ORDER,
+                       inner_kT=DEVICE_INNER_KT):
+    r"""Energy-resolved pieces of :func:`channel_conductances`.
+
+    .. math::
+        \tau_s = \sum_n \mathrm{win}_n\,\mathrm{base}_{sn},\quad
+        \mathrm{base}_{sn} = e^{-X_s(E_n)}F_s(E_n),\quad
+        \mathrm{win}_n = \frac{e}{h}\,w_n\,\frac{f(E_n-\mu_L)-f(E_n-\mu_R)}{V}
+
+    Returns
+    -------
+    E : ndarray, shape S + (n,)
+        Energy nodes from the mean chemical potential [J].
+    base : ndarray, shape S + (4, n)
+        Channel transmission integrated over k-parallel [1/m^2].
+    eta : ndarray, shape S + (4, n), or None
+        Disorder coherence factor (None when xi is infinite).
+    win : ndarray, shape S + (n,)
+        Window per volt x quadrature weight x e/h [S/m^2 per unit base*m^2].
+    """
     V, T = np.broadcast_arrays(np.asarray(V, float), np.asarray(T, float))
     kT = k_B * T
     e_low = -0.5 * e * np.abs(V) - 36.0 * kT
@@ -242,12 +272,8 @@ def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, or
                      mass_ratio * m_e)  # S + (4, n)
     kappa = X / (2.0 * d)
     base = np.exp(-X) * k_parallel_integral(kappa, d)
-    tau = np.einsum("...sn,...n->...s", base, win)
-    if np.isinf(xi):
-        tau_eta = tau.copy()
-    else:
-        tau_eta = np.einsum("...sn,...n->...s", base * disorder_coherence(kappa, d, xi), win)
-    return tau, tau_eta
+    eta = None if np.isinf(xi) else disorder_coherence(kappa, d, xi)
+    return E, base, eta, win
 
 
 def spin_mix(up, down, m):

@@ -7,7 +7,9 @@ The junction conductance per area in state P or AP is
     G_{AP} = G^{el}_{AP} + Q(V,T)\,G^{el}_{P} + G_{SI} + G^{res}_{AP}
 
 * :math:`G^{el}` -- coherent + diffuse spin-conserving tunnelling
-  (:mod:`mramsim.physics.coherent`), with the electrodes' DOS and channel
+  (:mod:`mramsim.physics.coherent`; with energy-dependent electrodes the
+  spin/symmetry weights sit inside the energy integral,
+  :mod:`mramsim.physics.electrodes`), with the electrodes' DOS and channel
   weights spin-mixed by thermal magnons (Shang 1998, :math:`m = \alpha T^{3/2}/2`)
   and by cap interdiffusion, coherent fraction and disorder from the anneal
   (:mod:`mramsim.physics.annealing`);
@@ -28,11 +30,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_range, parse_state
-from ..constants import T_NOM, eV
+from ..constants import T_NOM, e, eV
 from ..errors import ParameterError
 from .angle import slonczewski_conductance
 from .annealing import AnnealState, anneal_state
-from .coherent import DEVICE_ORDER, channel_conductances, spin_mix, spin_pair_conductances
+from .coherent import DEVICE_ORDER, channel_conductances, channel_integrands, spin_mix, spin_pair_conductances
+from .electrodes import electrode_profile, spin_pair_conductances_resolved
 from .resonance import Resonance, resonant_conductances
 from .rvtable import RVTable
 from .spinflip import magnon_spinflip_ratio_thermal, shang_mixing, si_conductance_factor
@@ -78,9 +81,15 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
     V, T = np.broadcast_arrays(np.asarray(V, float), np.asarray(T, float))
     b = stack.barrier
     xi = stack.correlation_length * state.correlation_scale
-    tau, tau_eta = channel_conductances(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
-                                        b.channel_offsets, xi=xi, order=order)
     a = state.coherent_fraction * (1.0 - stack.diffuse_fraction) if stack.coherent_barrier else 0.0
+    resolved = stack.left.energy_dependent or stack.right.energy_dependent
+    if resolved:
+        E, base, eta, win = channel_integrands(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
+                                               b.channel_offsets, xi=xi, order=order)
+        tau = np.einsum("...sn,...n->...s", base, win)
+    else:
+        tau, tau_eta = channel_conductances(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
+                                            b.channel_offsets, xi=xi, order=order)
 
     mixed = []
     for el in (stack.left, stack.right):
@@ -91,9 +100,19 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
         mm = m[..., None]
         nu, nd = spin_mix(n[0], n[1], m)
         wu, wd = spin_mix(w[0], w[1], mm)
-        mixed.append((np.stack([nu, nd], axis=-1), np.stack([wu, wd], axis=-2)))
-    (nL, wL), (nR, wR) = mixed
-    G = spin_pair_conductances(tau, tau_eta, a, wL, wR, nL, nR)
+        mixed.append((np.stack([nu, nd], axis=-1), np.stack([wu, wd], axis=-2), m))
+    (nL, wL, mL), (nR, wR, mR) = mixed
+    if resolved:
+        res = []
+        for el, eps, m in ((stack.left, E - 0.5 * e * V[..., None], mL), (stack.right, E + 0.5 * e * V[..., None], mR)):
+            ne, we = electrode_profile(el, eps)  # S+(n,2), S+(n,2,4)
+            mn = m[..., None]
+            nu, nd = spin_mix(ne[..., 0], ne[..., 1], mn)
+            wu, wd = spin_mix(we[..., 0, :], we[..., 1, :], mn[..., None])
+            res.append((np.stack([nu, nd], axis=-1), np.stack([wu, wd], axis=-2)))
+        G = spin_pair_conductances_resolved(base, eta, win, a, res[0][1], res[1][1], res[0][0], res[1][0])
+    else:
+        G = spin_pair_conductances(tau, tau_eta, a, wL, wR, nL, nR)
     g_p_el = G[..., 0, 0] + G[..., 1, 1]
     g_ap_el = G[..., 0, 1] + G[..., 1, 0]
 
