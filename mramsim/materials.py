@@ -190,6 +190,16 @@ class Barrier:
         slowest (Butler 2001), so its offset is 0 and the others are positive.
     citation : str
         Key into :data:`CITATIONS`.
+    interference_amplitude : float
+        Relative amplitude A of the Delta1 interference with the complex-k
+        evanescent state (thickness oscillation of TMR, Yuasa 2004) [-], >= 0.
+    interference_period : float
+        Oscillation period Lambda in thickness [m] (MgO: ~0.3 nm).
+    interference_phase : float
+        Phase phi of the oscillation [rad].
+    thickness_roughness : float
+        rms thickness fluctuation sigma_d over the junction [m]; averages the
+        oscillation by exp(-2 (pi/Lambda)^2 sigma_d^2).
     """
 
     name: str
@@ -199,6 +209,10 @@ class Barrier:
     asymmetry: float = 0.0
     channel_offsets: tuple = (0.0, 0.0, 0.0, 0.0)
     citation: str = ""
+    interference_amplitude: float = 0.0
+    interference_period: float = 0.3e-9
+    interference_phase: float = 0.0
+    thickness_roughness: float = 0.0
 
     def __post_init__(self):
         check_range(f"Barrier({self.name}).height", self.height, 0.01 * eV, 20 * eV, unit="J")
@@ -210,6 +224,10 @@ class Barrier:
         object.__setattr__(
             self, "channel_offsets", _weights(f"Barrier({self.name}).channel_offsets", self.channel_offsets)
         )
+        check_range(f"Barrier({self.name}).interference_amplitude", self.interference_amplitude, 0.0, 0.9)
+        check_range(f"Barrier({self.name}).interference_period", self.interference_period, 0.05e-9, 5e-9, unit="m")
+        check_range(f"Barrier({self.name}).interference_phase", self.interference_phase, -10.0, 10.0, unit="rad")
+        check_range(f"Barrier({self.name}).thickness_roughness", self.thickness_roughness, 0.0, 1e-9, unit="m")
 
     @property
     def phi1(self) -> float:

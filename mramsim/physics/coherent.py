@@ -88,6 +88,7 @@ __all__ = [
     "channel_integrands",
     "spin_mix",
     "spin_pair_conductances",
+    "delta1_interference",
 ]
 
 #: Gauss-Legendre order per energy panel used by the device model (11 panels, see
@@ -332,3 +333,48 @@ def spin_pair_conductances(tau, tau_eta, a, wL, wR, nL, nR):
     nn = 4.0 * nL[..., :, None] * nR[..., None, :]  # (2,2)
     diff = nn[..., None] * wbar[..., None, None, :]
     return np.sum(a * te * coh + (t - a * te) * diff, axis=-1)
+
+
+def delta1_interference(d, amplitude, period, phase=0.0, roughness=0.0):
+    r"""Thickness oscillation factor of the coherent Delta1 transmission [-].
+
+    In MgO(001) the Delta1 evanescent states at E_F include, besides the
+    slowest-decaying one at :math:`k_\parallel = 0` (real :math:`\kappa_1`),
+    a pair at complex :math:`k_z = \pm q + i\kappa_2` (Butler et al. 2001,
+    complex band structure of MgO). Matching both at the two interfaces gives
+    an amplitude :math:`t \propto e^{-\kappa_1 d} + c\,e^{-\kappa_2 d}\cos(qd + \varphi')`,
+    whose cross term oscillates with thickness with period
+    :math:`\Lambda = 2\pi/q` in the transmission. Folding the slowly varying
+    ratio of decays into the amplitude,
+
+    .. math::
+        T_{\Delta_1}^{coh}(d) = T_{\Delta_1}(d)\,\Big[1 + A\,
+        e^{-2\pi^2\sigma_d^2/\Lambda^2}\cos(2\pi d/\Lambda + \varphi)\Big]
+
+    where the Gaussian factor is the average of the cosine over thickness
+    fluctuations of rms :math:`\sigma_d`. Only the coherent
+    (k-parallel- and phase-conserving) part oscillates, so the amplitude of the
+    TMR oscillation scales with the coherent fraction and disorder coherence
+    and vanishes in the amorphous (Julliere) limit. Yuasa et al. (2004)
+    observe :math:`\Lambda \approx 0.3` nm in Fe/MgO/Fe.
+
+    Parameters
+    ----------
+    d : array_like
+        Barrier thickness [m].
+    amplitude : float
+        A [-], in [0, 1).
+    period : float
+        Lambda [m].
+    phase : float
+        phi [rad].
+    roughness : float
+        sigma_d [m].
+
+    References
+    ----------
+    W. H. Butler et al., Phys. Rev. B 63, 054416 (2001). S. Yuasa et al., Nat. Mater. 3, 868 (2004).
+    """
+    d = np.asarray(d, float)
+    damp = np.exp(-2.0 * (np.pi * roughness / period) ** 2)
+    return 1.0 + amplitude * damp * np.cos(2.0 * np.pi * d / period + phase)

@@ -7,7 +7,9 @@ The junction conductance per area in state P or AP is
     G_{AP} = G^{el}_{AP} + Q(V,T)\,G^{el}_{P} + G_{SI} + G^{res}_{AP}
 
 * :math:`G^{el}` -- coherent + diffuse spin-conserving tunnelling
-  (:mod:`mramsim.physics.coherent`; with energy-dependent electrodes the
+  (:mod:`mramsim.physics.coherent`; the coherent Delta1 part carries the
+  thickness interference factor :func:`mramsim.physics.coherent.delta1_interference`;
+  with energy-dependent electrodes the
   spin/symmetry weights sit inside the energy integral,
   :mod:`mramsim.physics.electrodes`), with the electrodes' DOS and channel
   weights spin-mixed by thermal magnons (Shang 1998, :math:`m = \alpha T^{3/2}/2`)
@@ -34,7 +36,14 @@ from ..constants import T_NOM, e, eV
 from ..errors import ParameterError
 from .angle import slonczewski_conductance
 from .annealing import AnnealState, anneal_state
-from .coherent import DEVICE_ORDER, channel_conductances, channel_integrands, spin_mix, spin_pair_conductances
+from .coherent import (
+    DEVICE_ORDER,
+    channel_conductances,
+    channel_integrands,
+    delta1_interference,
+    spin_mix,
+    spin_pair_conductances,
+)
 from .electrodes import electrode_profile, spin_pair_conductances_resolved
 from .resonance import Resonance, resonant_conductances
 from .rvtable import RVTable
@@ -102,6 +111,17 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
         wu, wd = spin_mix(w[0], w[1], mm)
         mixed.append((np.stack([nu, nd], axis=-1), np.stack([wu, wd], axis=-2), m))
     (nL, wL, mL), (nR, wR, mR) = mixed
+    osc = 1.0
+    if b.interference_amplitude > 0.0:
+        osc = float(delta1_interference(b.thickness, b.interference_amplitude, b.interference_period,
+                                        b.interference_phase, b.thickness_roughness))
+    if osc != 1.0:  # coherent Delta1 only: scale its coherent part
+        if resolved:
+            eta = (np.ones_like(base) if eta is None else eta.copy())
+            eta[..., 0, :] *= osc
+        else:
+            tau_eta = tau_eta.copy()
+            tau_eta[..., 0] *= osc
     if resolved:
         res = []
         for el, eps, m in ((stack.left, E - 0.5 * e * V[..., None], mL), (stack.right, E + 0.5 * e * V[..., None], mR)):
