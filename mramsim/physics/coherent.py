@@ -197,7 +197,7 @@ def broadened_k_transmission(k, kappa, d, xi):
 
 
 def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, order=DEVICE_ORDER,
-                         inner_kT=DEVICE_INNER_KT):
+                         inner_kT=DEVICE_INNER_KT, moment=0):
     r"""Per-channel conductances :math:`\tau_s` and their coherent parts :math:`\tau^\eta_s`.
 
     .. math::
@@ -227,13 +227,15 @@ def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, or
         Gauss-Legendre order per energy panel.
     inner_kT : float or None
         Extra Fermi-edge panel borders [kT] (see ``energy_nodes``).
+    moment : int
+        Weight the window by E^moment [J^moment] (0: conductance).
 
     Returns
     -------
     tau, tau_eta : ndarray, shape S + (4,)
         Conductance per area and unit channel weight [S/m^2].
     """
-    E, base, eta, win = channel_integrands(V, T, phi1, phi2, d, mass_ratio, offsets, xi, order, inner_kT)
+    E, base, eta, win = channel_integrands(V, T, phi1, phi2, d, mass_ratio, offsets, xi, order, inner_kT, moment)
     tau = np.einsum("...sn,...n->...s", base, win)
     if eta is None:
         tau_eta = tau.copy()
@@ -243,7 +245,7 @@ def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, or
 
 
 def channel_integrands(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, order=DEVICE_ORDER,
-                       inner_kT=DEVICE_INNER_KT):
+                       inner_kT=DEVICE_INNER_KT, moment=0):
     r"""Energy-resolved pieces of :func:`channel_conductances`.
 
     .. math::
@@ -268,6 +270,8 @@ def channel_integrands(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, orde
     E, w = energy_nodes(V, T, phi1, phi2, e_low, order=order, inner_kT=inner_kT)  # S + (n,)
     Vb, Tb = V[..., None], T[..., None]
     win = window_per_volt(E, Vb, Tb) * w * (e / h)  # S + (n,)
+    if moment:  # Onsager moments int E^k G(E) (-df/dE) dE (thermoelectric.py)
+        win = win * E**moment
     off = np.asarray(offsets, float)
     X = wkb_exponent(E[..., None, :], Vb[..., None], phi1 + off[:, None], phi2 + off[:, None], d,
                      mass_ratio * m_e)  # S + (4, n)

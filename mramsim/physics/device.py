@@ -65,7 +65,7 @@ def _electrode_arrays(el):
     return n / n.sum(), el.channel_weights
 
 
-def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=DEVICE_ORDER):
+def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=DEVICE_ORDER, moment=0):
     r"""Junction conductance per area in P and AP [S/m^2] at junction bias V.
 
     Parameters
@@ -82,6 +82,10 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
         Interfacial resonant levels.
     order : int
         Gauss-Legendre order per energy panel.
+    moment : int
+        0: conductances; k > 0: the elastic Onsager moments
+        :math:`\int E^k G(E)(-\partial f/\partial E)dE` [S J^k/m^2] (only at V = 0;
+        the magnon excess and resonances are left out).
 
     Returns
     -------
@@ -94,11 +98,11 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
     resolved = stack.left.energy_dependent or stack.right.energy_dependent
     if resolved:
         E, base, eta, win = channel_integrands(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
-                                               b.channel_offsets, xi=xi, order=order)
+                                               b.channel_offsets, xi=xi, order=order, moment=moment)
         tau = np.einsum("...sn,...n->...s", base, win)
     else:
         tau, tau_eta = channel_conductances(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
-                                            b.channel_offsets, xi=xi, order=order)
+                                            b.channel_offsets, xi=xi, order=order, moment=moment)
 
     mixed = []
     for el in (stack.left, stack.right):
@@ -137,7 +141,7 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
     g_ap_el = G[..., 0, 1] + G[..., 1, 0]
 
     cutoff = 0.5 * (stack.left.magnon_cutoff + stack.right.magnon_cutoff)
-    q = magnon_spinflip_ratio_thermal(V, T, stack.magnon_coupling, cutoff)
+    q = 0.0 if moment else magnon_spinflip_ratio_thermal(V, T, stack.magnon_coupling, cutoff)
     g_p = g_p_el + q * g_ap_el
     g_ap = g_ap_el + q * g_p_el
 
@@ -147,7 +151,7 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
         g_si = si_conductance_factor(T, stack.si_ratio) * g0
         g_p = g_p + g_si
         g_ap = g_ap + g_si
-    if resonances:
+    if resonances and not moment:
         r_p, r_ap = resonant_conductances(V, T, resonances, nL, nR)
         g_p = g_p + r_p
         g_ap = g_ap + r_ap
