@@ -62,7 +62,7 @@ def _weights(field_name: str, w) -> tuple:
 
 @dataclass(frozen=True)
 class Electrode:
-    """A ferromagnetic electrode at its Fermi level.
+    r"""A ferromagnetic electrode at its Fermi level.
 
     Parameters
     ----------
@@ -88,6 +88,21 @@ class Electrode:
         magnon-assisted (Zhang et al. 1997) bias term [J].
     citation : str
         Key into :data:`CITATIONS`.
+    dos_slope_up, dos_slope_down : float
+        Logarithmic energy slope of each spin band's DOS near E_F,
+        :math:`N_\sigma(\epsilon) = N_\sigma(0)\,e^{\beta_\sigma\epsilon}` [1/J]
+        (0: energy independent). Fe/Co have a minority d-band peak just
+        above E_F (beta_down > 0), so P falls for hot electrons.
+    band_edges : tuple of (spin, channel, energy, weight_change)
+        Symmetry-resolved band edges: the weight of ``channel`` (name in
+        ``CHANNELS``) in band ``spin`` ('up'/'down') changes by
+        ``weight_change`` [-] across ``energy`` [J] above E_F, smoothed by
+        ``edge_width``: :math:`w(\epsilon) = w + \Delta w\,
+        \sigma((\epsilon - E_{edge})/\delta)` (clipped at 0). Example: the
+        minority Delta1 band of bcc Fe/CoFe starts above E_F
+        (Butler et al. 2001), ``("down", "delta1", E_edge, +w)``.
+    edge_width : float
+        Smoothing width delta of the band edges [J].
     """
 
     name: str
@@ -102,6 +117,10 @@ class Electrode:
     boron_fraction: float = 0.0
     magnon_cutoff: float = 0.1 * eV
     citation: str = ""
+    dos_slope_up: float = 0.0
+    dos_slope_down: float = 0.0
+    band_edges: tuple = ()
+    edge_width: float = 0.05 * eV
 
     def __post_init__(self):
         check_positive(f"Electrode({self.name}).dos_up", self.dos_up)
@@ -114,6 +133,27 @@ class Electrode:
         check_range(f"Electrode({self.name}).spin_wave_alpha", self.spin_wave_alpha, 0.0, 1e-3, unit="K^-1.5")
         check_range(f"Electrode({self.name}).boron_fraction", self.boron_fraction, 0.0, 0.5)
         check_range(f"Electrode({self.name}).magnon_cutoff", self.magnon_cutoff, 1e-3 * eV, 2.0 * eV, unit="J")
+        check_range(f"Electrode({self.name}).dos_slope_up", self.dos_slope_up, -20.0 / eV, 20.0 / eV, unit="1/J")
+        check_range(f"Electrode({self.name}).dos_slope_down", self.dos_slope_down, -20.0 / eV, 20.0 / eV, unit="1/J")
+        check_range(f"Electrode({self.name}).edge_width", self.edge_width, 1e-3 * eV, 1.0 * eV, unit="J")
+        edges = []
+        allowed = "tuples (spin 'up'/'down', channel in CHANNELS, energy [J] in [-2, 2] eV, weight change)"
+        for item in tuple(self.band_edges):
+            try:
+                spin, chan, energy, dw = item
+                energy, dw = float(energy), float(dw)
+            except (TypeError, ValueError):
+                raise ParameterError(f"Electrode({self.name}).band_edges", item, allowed) from None
+            if spin not in ("up", "down") or chan not in CHANNELS or not (-2 * eV <= energy <= 2 * eV) \
+                    or not np.isfinite(dw):
+                raise ParameterError(f"Electrode({self.name}).band_edges", item, allowed)
+            edges.append((spin, chan, energy, dw))
+        object.__setattr__(self, "band_edges", tuple(edges))
+
+    @property
+    def energy_dependent(self) -> bool:
+        """True when DOS slopes or band edges make the electrode energy dependent."""
+        return bool(self.band_edges) or self.dos_slope_up != 0.0 or self.dos_slope_down != 0.0
 
     @property
     def polarization(self) -> float:
@@ -150,6 +190,16 @@ class Barrier:
         slowest (Butler 2001), so its offset is 0 and the others are positive.
     citation : str
         Key into :data:`CITATIONS`.
+    interference_amplitude : float
+        Relative amplitude A of the Delta1 interference with the complex-k
+        evanescent state (thickness oscillation of TMR, Yuasa 2004) [-], >= 0.
+    interference_period : float
+        Oscillation period Lambda in thickness [m] (MgO: ~0.3 nm).
+    interference_phase : float
+        Phase phi of the oscillation [rad].
+    thickness_roughness : float
+        rms thickness fluctuation sigma_d over the junction [m]; averages the
+        oscillation by exp(-2 (pi/Lambda)^2 sigma_d^2).
     """
 
     name: str
@@ -159,6 +209,10 @@ class Barrier:
     asymmetry: float = 0.0
     channel_offsets: tuple = (0.0, 0.0, 0.0, 0.0)
     citation: str = ""
+    interference_amplitude: float = 0.0
+    interference_period: float = 0.3e-9
+    interference_phase: float = 0.0
+    thickness_roughness: float = 0.0
 
     def __post_init__(self):
         check_range(f"Barrier({self.name}).height", self.height, 0.01 * eV, 20 * eV, unit="J")
@@ -170,6 +224,10 @@ class Barrier:
         object.__setattr__(
             self, "channel_offsets", _weights(f"Barrier({self.name}).channel_offsets", self.channel_offsets)
         )
+        check_range(f"Barrier({self.name}).interference_amplitude", self.interference_amplitude, 0.0, 0.9)
+        check_range(f"Barrier({self.name}).interference_period", self.interference_period, 0.05e-9, 5e-9, unit="m")
+        check_range(f"Barrier({self.name}).interference_phase", self.interference_phase, -10.0, 10.0, unit="rad")
+        check_range(f"Barrier({self.name}).thickness_roughness", self.thickness_roughness, 0.0, 1e-9, unit="m")
 
     @property
     def phi1(self) -> float:

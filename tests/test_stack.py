@@ -8,7 +8,7 @@ from mramsim.errors import MramsimError, ParameterError, UnknownNameError
 from mramsim.materials import CITATIONS, Barrier, Electrode
 from mramsim.stack import CAPS, PRESETS, Anneal, Stack
 
-NAMES = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox")
+NAMES = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox", "cofeb_mgo_psv")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -28,7 +28,7 @@ def test_preset_names_are_the_registry():
 
 
 def test_presets_differ_physically():
-    mgo, fe, alox = (Stack.preset(n) for n in NAMES)
+    mgo, fe, alox = (Stack.preset(n) for n in NAMES[:3])
     assert mgo.coherent_barrier and fe.coherent_barrier and not alox.coherent_barrier
     assert alox.barrier.channel_offsets == (0.0, 0.0, 0.0, 0.0)  # amorphous: no symmetry filter
     assert mgo.barrier.channel_offsets[0] == 0.0 and min(mgo.barrier.channel_offsets[1:]) > 0  # Delta1 slowest

@@ -76,6 +76,7 @@ __all__ = [
     "layer_retention",
     "boron_gate",
     "crystalline_fraction",
+    "crystalline_fraction_spread",
     "interdiffusion",
     "disorder_healing",
     "anneal_state",
@@ -148,7 +149,7 @@ def _cap(cap):
     return CAP_PROPERTIES[cap]
 
 
-def residual_boron(T, t, b0, cap):
+def residual_boron(T, t, b0, cap, sink_scale=1.0):
     r"""Boron fraction left in the CoFeB after an anneal [-].
 
     .. math::
@@ -167,11 +168,13 @@ def residual_boron(T, t, b0, cap):
         As-deposited boron fraction [-].
     cap : str
         Cap layer, a key of :data:`CAP_PROPERTIES`.
+    sink_scale : float
+        Factor on the cap's sink strength s_cap (a stack-specific sink layer) [-].
     """
     p = _cap(cap)
     T = np.asarray(T, float)
     b_inf = min(p["boron_residual"], b0)
-    rate = p["sink"] * NU_BORON0 * np.exp(-E_BORON / (k_B * T))
+    rate = sink_scale * p["sink"] * NU_BORON0 * np.exp(-E_BORON / (k_B * T))
     return b_inf + (b0 - b_inf) * layer_retention(rate * np.asarray(t, float))
 
 
@@ -186,20 +189,20 @@ def boron_gate(b):
     return expit((BORON_CRITICAL - np.asarray(b, float)) / BORON_WIDTH)
 
 
-def _effective_time(T, t, b0, cap, n_nodes=96):
+def _effective_time(T, t, b0, cap, n_nodes=96, sink_scale=1.0):
     """t_eff = int_0^t g(b(t')) dt' by the trapezoid rule in ln t' [s]."""
     T = np.asarray(T, float)
     t = np.asarray(t, float)
     T, t = np.broadcast_arrays(T, t)
     s = np.linspace(np.log(1e-9), 0.0, n_nodes)  # t' = t * exp(s)
     tp = t[..., None] * np.exp(s)
-    g = boron_gate(residual_boron(T[..., None], tp, b0, cap))
+    g = boron_gate(residual_boron(T[..., None], tp, b0, cap, sink_scale))
     y = g * tp
     head = g[..., 0] * tp[..., 0]  # [0, t*1e-9]: gate ~ constant
     return head + np.sum(0.5 * (y[..., 1:] + y[..., :-1]) * np.diff(s), axis=-1)
 
 
-def crystalline_fraction(T, t, b0, cap, x0=0.0):
+def crystalline_fraction(T, t, b0, cap, x0=0.0, sink_scale=1.0):
     r"""JMAK crystalline fraction of the CoFe(B)/MgO interfaces after an anneal [-].
 
     .. math::
@@ -217,11 +220,54 @@ def crystalline_fraction(T, t, b0, cap, x0=0.0):
         Cap layer.
     x0 : float
         Crystalline fraction before the anneal [-].
+    sink_scale : float
+        Factor on the cap's boron sink strength [-].
     """
     T = np.asarray(T, float)
     k = K_CRYST0 * np.exp(-E_CRYST / (k_B * T))
-    teff = _effective_time(T, t, b0, cap)
+    teff = _effective_time(T, t, b0, cap, sink_scale=sink_scale)
     return 1.0 - (1.0 - x0) * np.exp(-((k * teff) ** AVRAMI_N))
+
+
+#: Nodes of the local-crystallization-temperature average (uniform in [-4.5, 4.5] sigma).
+SPREAD_NODES = 73
+
+
+def crystalline_fraction_spread(T, t, b0, cap, x0=0.0, spread=0.0, sink_scale=1.0):
+    r"""Crystalline fraction averaged over a distribution of local crystallization temperatures [-].
+
+    Grains crystallize at different local temperatures (boron content,
+    strain, texture of the MgO seed vary from grain to grain); with a normal
+    distribution of local offsets :math:`\Delta` of width :math:`\sigma_T`
+    (``spread``),
+
+    .. math::
+        \bar X(T, t) = \int d\Delta\,\frac{e^{-\Delta^2/2\sigma_T^2}}{\sqrt{2\pi}\sigma_T}\,
+        X_{JMAK}(T + \Delta, t)
+
+    (normal weights on :data:`SPREAD_NODES` uniform nodes in :math:`\pm 4.5\sigma_T`,
+    spacing 0.125 sigma, finer than the ~10-20 K over which one JMAK
+    temperature switches, so the average has no steps), so the onset of
+    crystallization (and of the TMR rise) is smooth instead of a step
+    (the single-temperature JMAK with the boron gate switches over ~10-20 K).
+    ``spread = 0`` is :func:`crystalline_fraction`.
+
+    Parameters
+    ----------
+    T, t, b0, cap, x0
+        As :func:`crystalline_fraction`.
+    spread : float
+        sigma_T [K], >= 0.
+    sink_scale : float
+        Factor on the cap's boron sink strength (stack-specific sink layers).
+    """
+    if spread <= 0.0:
+        return crystalline_fraction(T, t, b0, cap, x0, sink_scale)
+    z = np.linspace(-4.5, 4.5, SPREAD_NODES)
+    w = np.exp(-0.5 * z * z)
+    w = w / w.sum()
+    Tl = np.clip(np.asarray(T, float)[..., None] + spread * z, 200.0, 2000.0)
+    return np.sum(w * crystalline_fraction(Tl, np.asarray(t, float)[..., None], b0, cap, x0, sink_scale), axis=-1)
 
 
 def disorder_healing(T, t, h0=0.0):
@@ -247,7 +293,7 @@ def disorder_healing(T, t, h0=0.0):
     return 1.0 - (1.0 - h0) * np.exp(-np.asarray(t, float) / tau)
 
 
-def interdiffusion(T, t, cap):
+def interdiffusion(T, t, cap, onset_shift=0.0):
     r"""Interdiffused fraction of the barrier interface, :math:`1 - e^{-t/\tau_I}` [-].
 
     Parameters
@@ -258,10 +304,14 @@ def interdiffusion(T, t, cap):
         Anneal time [s].
     cap : str
         Cap layer.
+    onset_shift : float
+        Shift of the cap's onset temperature T_on [K] by the stack (a diffusion
+        barrier between cap and CoFeB, e.g. the Ta-diffusion-suppressed
+        pseudo-spin-valve of Ikeda et al. 2008, raises it).
     """
     p = _cap(cap)
     T = np.asarray(T, float)
-    tau = T_REF_INTERDIFF * np.exp(E_INTERDIFF / k_B * (1.0 / T - 1.0 / p["onset"]))
+    tau = T_REF_INTERDIFF * np.exp(E_INTERDIFF / k_B * (1.0 / T - 1.0 / (p["onset"] + onset_shift)))
     return -np.expm1(-np.asarray(t, float) / tau)
 
 
@@ -335,8 +385,9 @@ def anneal_state(stack, anneal=None) -> AnnealState:
     if anneal is None:
         return AnnealState(x0, b0, 0.0, h0)
     T, t, cap = anneal.temperature, anneal.time, anneal.cap
-    x = float(crystalline_fraction(T, t, b0, cap, x0))
-    b = float(residual_boron(T, t, b0, cap))
-    d = float(interdiffusion(T, t, cap))
+    sink = stack.boron_sink_scale
+    x = float(crystalline_fraction_spread(T, t, b0, cap, x0, stack.crystallization_spread, sink))
+    b = float(residual_boron(T, t, b0, cap, sink))
+    d = float(interdiffusion(T, t, cap, stack.cap_onset_shift))
     g = float(disorder_healing(T, t, h0))
     return AnnealState(min(max(x, 0.0), 1.0), b, min(max(d, 0.0), 1.0), min(max(g, 0.0), 1.0))

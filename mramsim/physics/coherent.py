@@ -85,12 +85,17 @@ __all__ = [
     "disorder_coherence",
     "broadened_k_transmission",
     "channel_conductances",
+    "channel_integrands",
     "spin_mix",
     "spin_pair_conductances",
+    "delta1_interference",
 ]
 
-#: Gauss-Legendre order per energy panel used by the device model (7 panels).
-DEVICE_ORDER = 24
+#: Gauss-Legendre order per energy panel used by the device model (11 panels, see
+#: :func:`mramsim.physics.tunneling.energy_nodes` with ``inner_kT``).
+DEVICE_ORDER = 16
+#: Inner Fermi-edge panel borders [kT] used by the device model.
+DEVICE_INNER_KT = 4.0
 
 
 def window_per_volt(E, V, T):
@@ -191,7 +196,8 @@ def broadened_k_transmission(k, kappa, d, xi):
     return np.exp(-2.0 * kappa * d) * eta * np.exp(-eta * d * k * k / kappa)
 
 
-def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, order=DEVICE_ORDER):
+def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, order=DEVICE_ORDER,
+                         inner_kT=DEVICE_INNER_KT, moment=0):
     r"""Per-channel conductances :math:`\tau_s` and their coherent parts :math:`\tau^\eta_s`.
 
     .. math::
@@ -219,29 +225,60 @@ def channel_conductances(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, or
         Disorder correlation length [m] (inf: no broadening).
     order : int
         Gauss-Legendre order per energy panel.
+    inner_kT : float or None
+        Extra Fermi-edge panel borders [kT] (see ``energy_nodes``).
+    moment : int
+        Weight the window by E^moment [J^moment] (0: conductance).
 
     Returns
     -------
     tau, tau_eta : ndarray, shape S + (4,)
         Conductance per area and unit channel weight [S/m^2].
     """
+    E, base, eta, win = channel_integrands(V, T, phi1, phi2, d, mass_ratio, offsets, xi, order, inner_kT, moment)
+    tau = np.einsum("...sn,...n->...s", base, win)
+    if eta is None:
+        tau_eta = tau.copy()
+    else:
+        tau_eta = np.einsum("...sn,...n->...s", base * eta, win)
+    return tau, tau_eta
+
+
+def channel_integrands(V, T, phi1, phi2, d, mass_ratio, offsets, xi=np.inf, order=DEVICE_ORDER,
+                       inner_kT=DEVICE_INNER_KT, moment=0):
+    r"""Energy-resolved pieces of :func:`channel_conductances`.
+
+    .. math::
+        \tau_s = \sum_n \mathrm{win}_n\,\mathrm{base}_{sn},\quad
+        \mathrm{base}_{sn} = e^{-X_s(E_n)}F_s(E_n),\quad
+        \mathrm{win}_n = \frac{e}{h}\,w_n\,\frac{f(E_n-\mu_L)-f(E_n-\mu_R)}{V}
+
+    Returns
+    -------
+    E : ndarray, shape S + (n,)
+        Energy nodes from the mean chemical potential [J].
+    base : ndarray, shape S + (4, n)
+        Channel transmission integrated over k-parallel [1/m^2].
+    eta : ndarray, shape S + (4, n), or None
+        Disorder coherence factor (None when xi is infinite).
+    win : ndarray, shape S + (n,)
+        Window per volt x quadrature weight x e/h [S/m^2 per unit base*m^2].
+    """
     V, T = np.broadcast_arrays(np.asarray(V, float), np.asarray(T, float))
     kT = k_B * T
     e_low = -0.5 * e * np.abs(V) - 36.0 * kT
-    E, w = energy_nodes(V, T, phi1, phi2, e_low, order=order)  # S + (n,)
+    E, w = energy_nodes(V, T, phi1, phi2, e_low, order=order, inner_kT=inner_kT)  # S + (n,)
     Vb, Tb = V[..., None], T[..., None]
     win = window_per_volt(E, Vb, Tb) * w * (e / h)  # S + (n,)
+    if moment:  # Onsager moments int E^k G(E) (-df/dE) dE (thermoelectric.py)
+        win = win * E**moment
     off = np.asarray(offsets, float)
     X = wkb_exponent(E[..., None, :], Vb[..., None], phi1 + off[:, None], phi2 + off[:, None], d,
                      mass_ratio * m_e)  # S + (4, n)
     kappa = X / (2.0 * d)
     base = np.exp(-X) * k_parallel_integral(kappa, d)
-    tau = np.einsum("...sn,...n->...s", base, win)
-    if np.isinf(xi):
-        tau_eta = tau.copy()
-    else:
-        tau_eta = np.einsum("...sn,...n->...s", base * disorder_coherence(kappa, d, xi), win)
-    return tau, tau_eta
+    eta = None if np.isinf(xi) else disorder_coherence(kappa, d, xi)
+    return E, base, eta, win
 
 
 def spin_mix(up, down, m):
@@ -300,3 +337,48 @@ def spin_pair_conductances(tau, tau_eta, a, wL, wR, nL, nR):
     nn = 4.0 * nL[..., :, None] * nR[..., None, :]  # (2,2)
     diff = nn[..., None] * wbar[..., None, None, :]
     return np.sum(a * te * coh + (t - a * te) * diff, axis=-1)
+
+
+def delta1_interference(d, amplitude, period, phase=0.0, roughness=0.0):
+    r"""Thickness oscillation factor of the coherent Delta1 transmission [-].
+
+    In MgO(001) the Delta1 evanescent states at E_F include, besides the
+    slowest-decaying one at :math:`k_\parallel = 0` (real :math:`\kappa_1`),
+    a pair at complex :math:`k_z = \pm q + i\kappa_2` (Butler et al. 2001,
+    complex band structure of MgO). Matching both at the two interfaces gives
+    an amplitude :math:`t \propto e^{-\kappa_1 d} + c\,e^{-\kappa_2 d}\cos(qd + \varphi')`,
+    whose cross term oscillates with thickness with period
+    :math:`\Lambda = 2\pi/q` in the transmission. Folding the slowly varying
+    ratio of decays into the amplitude,
+
+    .. math::
+        T_{\Delta_1}^{coh}(d) = T_{\Delta_1}(d)\,\Big[1 + A\,
+        e^{-2\pi^2\sigma_d^2/\Lambda^2}\cos(2\pi d/\Lambda + \varphi)\Big]
+
+    where the Gaussian factor is the average of the cosine over thickness
+    fluctuations of rms :math:`\sigma_d`. Only the coherent
+    (k-parallel- and phase-conserving) part oscillates, so the amplitude of the
+    TMR oscillation scales with the coherent fraction and disorder coherence
+    and vanishes in the amorphous (Julliere) limit. Yuasa et al. (2004)
+    observe :math:`\Lambda \approx 0.3` nm in Fe/MgO/Fe.
+
+    Parameters
+    ----------
+    d : array_like
+        Barrier thickness [m].
+    amplitude : float
+        A [-], in [0, 1).
+    period : float
+        Lambda [m].
+    phase : float
+        phi [rad].
+    roughness : float
+        sigma_d [m].
+
+    References
+    ----------
+    W. H. Butler et al., Phys. Rev. B 63, 054416 (2001). S. Yuasa et al., Nat. Mater. 3, 868 (2004).
+    """
+    d = np.asarray(d, float)
+    damp = np.exp(-2.0 * (np.pi * roughness / period) ** 2)
+    return 1.0 + amplitude * damp * np.cos(2.0 * np.pi * d / period + phase)

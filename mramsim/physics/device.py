@@ -3,16 +3,21 @@ r"""``MTJDevice``: R_P and R_AP(V, T) of a stack after its anneal.
 The junction conductance per area in state P or AP is
 
 .. math::
-    G_{P} = G^{el}_{P} + Q(V)\,G^{el}_{AP} + G_{SI} + G^{res}_{P},\qquad
-    G_{AP} = G^{el}_{AP} + Q(V)\,G^{el}_{P} + G_{SI} + G^{res}_{AP}
+    G_{P} = G^{el}_{P} + Q(V,T)\,G^{el}_{AP} + G_{SI} + G^{res}_{P},\qquad
+    G_{AP} = G^{el}_{AP} + Q(V,T)\,G^{el}_{P} + G_{SI} + G^{res}_{AP}
 
 * :math:`G^{el}` -- coherent + diffuse spin-conserving tunnelling
-  (:mod:`mramsim.physics.coherent`), with the electrodes' DOS and channel
+  (:mod:`mramsim.physics.coherent`; the coherent Delta1 part carries the
+  thickness interference factor :func:`mramsim.physics.coherent.delta1_interference`;
+  with energy-dependent electrodes the
+  spin/symmetry weights sit inside the energy integral,
+  :mod:`mramsim.physics.electrodes`), with the electrodes' DOS and channel
   weights spin-mixed by thermal magnons (Shang 1998, :math:`m = \alpha T^{3/2}/2`)
   and by cap interdiffusion, coherent fraction and disorder from the anneal
   (:mod:`mramsim.physics.annealing`);
-* :math:`Q(V)` -- magnon-assisted spin flip under bias (Zhang 1997,
-  :mod:`mramsim.physics.spinflip`);
+* :math:`Q(V, T)` -- magnon-assisted spin flip under bias (Zhang 1997) with
+  the Fermi and Bose occupations, so R(V) is smooth (analytic) at T > 0
+  (:func:`mramsim.physics.spinflip.magnon_spinflip_ratio_thermal`);
 * :math:`G_{SI}` -- spin-independent hopping :math:`\propto T^{4/3}` (Shang 1998);
 * :math:`G^{res}` -- interfacial resonances (:mod:`mramsim.physics.resonance`).
 
@@ -27,13 +32,22 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_range, parse_state
-from ..constants import T_NOM, eV
+from ..constants import T_NOM, e, eV
 from ..errors import ParameterError
+from .angle import slonczewski_conductance
 from .annealing import AnnealState, anneal_state
-from .coherent import DEVICE_ORDER, channel_conductances, spin_mix, spin_pair_conductances
+from .coherent import (
+    DEVICE_ORDER,
+    channel_conductances,
+    channel_integrands,
+    delta1_interference,
+    spin_mix,
+    spin_pair_conductances,
+)
+from .electrodes import electrode_profile, spin_pair_conductances_resolved
 from .resonance import Resonance, resonant_conductances
 from .rvtable import RVTable
-from .spinflip import magnon_spinflip_ratio, shang_mixing, si_conductance_factor
+from .spinflip import magnon_spinflip_ratio_thermal, shang_mixing, si_conductance_factor
 
 __all__ = ["MTJDevice", "RVTable", "junction_conductances"]
 
@@ -51,7 +65,7 @@ def _electrode_arrays(el):
     return n / n.sum(), el.channel_weights
 
 
-def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=DEVICE_ORDER):
+def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=DEVICE_ORDER, moment=0):
     r"""Junction conductance per area in P and AP [S/m^2] at junction bias V.
 
     Parameters
@@ -68,6 +82,10 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
         Interfacial resonant levels.
     order : int
         Gauss-Legendre order per energy panel.
+    moment : int
+        0: conductances; k > 0: the elastic Onsager moments
+        :math:`\int E^k G(E)(-\partial f/\partial E)dE` [S J^k/m^2] (only at V = 0;
+        the magnon excess and resonances are left out).
 
     Returns
     -------
@@ -76,9 +94,15 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
     V, T = np.broadcast_arrays(np.asarray(V, float), np.asarray(T, float))
     b = stack.barrier
     xi = stack.correlation_length * state.correlation_scale
-    tau, tau_eta = channel_conductances(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
-                                        b.channel_offsets, xi=xi, order=order)
     a = state.coherent_fraction * (1.0 - stack.diffuse_fraction) if stack.coherent_barrier else 0.0
+    resolved = stack.left.energy_dependent or stack.right.energy_dependent
+    if resolved:
+        E, base, eta, win = channel_integrands(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
+                                               b.channel_offsets, xi=xi, order=order, moment=moment)
+        tau = np.einsum("...sn,...n->...s", base, win)
+    else:
+        tau, tau_eta = channel_conductances(V, T, b.phi1, b.phi2, b.thickness, b.mass_ratio,
+                                            b.channel_offsets, xi=xi, order=order, moment=moment)
 
     mixed = []
     for el in (stack.left, stack.right):
@@ -89,14 +113,35 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
         mm = m[..., None]
         nu, nd = spin_mix(n[0], n[1], m)
         wu, wd = spin_mix(w[0], w[1], mm)
-        mixed.append((np.stack([nu, nd], axis=-1), np.stack([wu, wd], axis=-2)))
-    (nL, wL), (nR, wR) = mixed
-    G = spin_pair_conductances(tau, tau_eta, a, wL, wR, nL, nR)
+        mixed.append((np.stack([nu, nd], axis=-1), np.stack([wu, wd], axis=-2), m))
+    (nL, wL, mL), (nR, wR, mR) = mixed
+    osc = 1.0
+    if b.interference_amplitude > 0.0:
+        osc = float(delta1_interference(b.thickness, b.interference_amplitude, b.interference_period,
+                                        b.interference_phase, b.thickness_roughness))
+    if osc != 1.0:  # coherent Delta1 only: scale its coherent part
+        if resolved:
+            eta = (np.ones_like(base) if eta is None else eta.copy())
+            eta[..., 0, :] *= osc
+        else:
+            tau_eta = tau_eta.copy()
+            tau_eta[..., 0] *= osc
+    if resolved:
+        res = []
+        for el, eps, m in ((stack.left, E - 0.5 * e * V[..., None], mL), (stack.right, E + 0.5 * e * V[..., None], mR)):
+            ne, we = electrode_profile(el, eps)  # S+(n,2), S+(n,2,4)
+            mn = m[..., None]
+            nu, nd = spin_mix(ne[..., 0], ne[..., 1], mn)
+            wu, wd = spin_mix(we[..., 0, :], we[..., 1, :], mn[..., None])
+            res.append((np.stack([nu, nd], axis=-1), np.stack([wu, wd], axis=-2)))
+        G = spin_pair_conductances_resolved(base, eta, win, a, res[0][1], res[1][1], res[0][0], res[1][0])
+    else:
+        G = spin_pair_conductances(tau, tau_eta, a, wL, wR, nL, nR)
     g_p_el = G[..., 0, 0] + G[..., 1, 1]
     g_ap_el = G[..., 0, 1] + G[..., 1, 0]
 
     cutoff = 0.5 * (stack.left.magnon_cutoff + stack.right.magnon_cutoff)
-    q = magnon_spinflip_ratio(V, stack.magnon_coupling, cutoff)
+    q = 0.0 if moment else magnon_spinflip_ratio_thermal(V, T, stack.magnon_coupling, cutoff)
     g_p = g_p_el + q * g_ap_el
     g_ap = g_ap_el + q * g_p_el
 
@@ -106,7 +151,7 @@ def junction_conductances(stack, V, T, state: AnnealState, resonances=(), order=
         g_si = si_conductance_factor(T, stack.si_ratio) * g0
         g_p = g_p + g_si
         g_ap = g_ap + g_si
-    if resonances:
+    if resonances and not moment:
         r_p, r_ap = resonant_conductances(V, T, resonances, nL, nR)
         g_p = g_p + r_p
         g_ap = g_ap + r_ap
@@ -215,6 +260,42 @@ class MTJDevice:
         s = parse_state(state)
         rp, rap = self._both(V, T)
         return np.where(np.asarray(s) == 1, rap, rp)
+
+    def junction_conductance_angle(self, theta, V, T):
+        r"""Tunnel conductance at angle theta, junction bias V, no series R [S].
+
+        .. math:: G(\theta) = \tfrac12(G_P + G_{AP}) + \tfrac12(G_P - G_{AP})\cos\theta
+
+        (Slonczewski, PRB 39, 6995 (1989); :mod:`mramsim.physics.angle`), with the
+        static :math:`G_{P,AP}(V, T)` at that bias, so :math:`P_{eff}^2 =
+        (G_P - G_{AP})/(G_P + G_{AP})` is the one at V.
+        """
+        theta = np.asarray(theta, float)
+        V, T = self._check(V, T)
+        rp, rap = self.junction_resistances(V, T)
+        return slonczewski_conductance(1.0 / rp, 1.0 / rap, theta)
+
+    def resistance_angle(self, theta, V, T):
+        """Static terminal resistance V/I at magnetization angle theta [rad], incl. series R [ohm].
+
+        theta = 0 equals ``resistance('P', V, T)``, theta = pi ``resistance('AP', V, T)``;
+        theta, V and T broadcast. The junction bias solves V_j = V R_j/(R_j + R_s) as in
+        :meth:`resistance`.
+        """
+        theta = np.asarray(theta, float)
+        V, T = self._check(V, T)
+        rs = self.stack.r_series
+        r = 1.0 / self.junction_conductance_angle(theta, V, T)
+        if rs == 0.0:
+            return r
+        for _ in range(2):
+            vj = V * r / (r + rs)
+            r = 1.0 / self.junction_conductance_angle(theta, vj, T)
+        return r + rs
+
+    def conductance(self, V, T, theta=0.0):
+        """Static terminal conductance I/V at angle theta [rad] [S] (1/:meth:`resistance_angle`)."""
+        return 1.0 / self.resistance_angle(theta, V, T)
 
     def current(self, state, V, T):
         """Terminal current I = V/R [A]."""

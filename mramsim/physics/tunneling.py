@@ -170,7 +170,7 @@ def wkb_transmission(E_x, V, phi1, phi2, d, m_eff, k_par2=0.0):
     return np.exp(-wkb_exponent(E_x, V, phi1, phi2, d, m_eff, k_par2))
 
 
-def energy_nodes(V, T, phi1, phi2, e_low, order=DEFAULT_ORDER, tail_kT=36.0):
+def energy_nodes(V, T, phi1, phi2, e_low, order=DEFAULT_ORDER, tail_kT=36.0, inner_kT=None):
     r"""Panelled Gauss-Legendre nodes and weights for the energy integral.
 
     Breakpoints (sorted per bias point) are the lower limit ``e_low``, the two
@@ -178,6 +178,12 @@ def energy_nodes(V, T, phi1, phi2, e_low, order=DEFAULT_ORDER, tail_kT=36.0):
     barrier-edge energies (where the WKB transmission has a kink) and the upper
     limit :math:`\max\mu + ` ``tail_kT`` kT. Each of the 7 panels gets ``order``
     nodes, so the integrand's kinks and Fermi edges fall on panel borders.
+    With ``inner_kT`` (e.g. 4) the Fermi edges get four more borders at
+    :math:`\pm eV/2 \pm` ``inner_kT`` kT (11 panels): the thermal window
+    :math:`f(1-f)` has poles at :math:`\pm i\pi k_BT`, so a +-12 kT panel
+    converges only as ~1.3^(-2 order) (3e-6 at order 24), while +-4 kT panels
+    reach ~2^(-2 order); the device model needs this so that R(V) has no
+    quadrature jitter on a sub-mV grid.
 
     Parameters
     ----------
@@ -193,7 +199,7 @@ def energy_nodes(V, T, phi1, phi2, e_low, order=DEFAULT_ORDER, tail_kT=36.0):
 
     Returns
     -------
-    E, w : ndarray, shape S + (7*order,)
+    E, w : ndarray, shape S + (7*order,) (11*order with ``inner_kT``)
         Nodes [J] and weights [J].
     """
     V, T = np.broadcast_arrays(np.asarray(V, float), np.asarray(T, float))
@@ -209,7 +215,9 @@ def energy_nodes(V, T, phi1, phi2, e_low, order=DEFAULT_ORDER, tail_kT=36.0):
             half + 12 * kT,
             np.clip(phi1 + 0.5 * e * V, low, top),
             np.clip(phi2 - 0.5 * e * V, low, top),
-        ],
+        ]
+        + ([] if inner_kT is None else [-half - inner_kT * kT, -half + inner_kT * kT,
+                                        half - inner_kT * kT, half + inner_kT * kT]),
         axis=-1,
     )
     edges_b = np.clip(edges_b, low[..., None], top[..., None])
