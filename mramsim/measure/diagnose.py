@@ -39,17 +39,23 @@ PINHOLE_SLOPE = 5e-4
 
 
 def low_bias_resistance(V, R, v_max: float = 0.1):
-    """Zero-bias static resistance [ohm]: intercept of a quadratic fit of R(V) over |V| <= v_max [V]."""
+    """Zero-bias static resistance [ohm]: intercept of R = c0 + c1 V + c2|V| + c3 V^2 over |V| <= v_max [V]."""
     V = np.asarray(V, float)
     R = np.asarray(R, float)
     ok = np.isfinite(R)
     V, R = V[ok], R[ok]
     m = np.abs(V) <= v_max
-    if m.sum() < 3:
-        m = np.argsort(np.abs(V))[:3]
-    if np.size(V[m]) < 3:
-        raise ParameterError("V", V.size, ">= 3 points to find the low-bias resistance")
-    return float(np.polyval(np.polyfit(V[m], R[m], 2), 0.0))
+    if m.sum() < 6:
+        m = np.argsort(np.abs(V))[:6]
+    if np.size(V[m]) < 6:
+        raise ParameterError("V", V.size, ">= 6 points to find the low-bias resistance")
+    v = V[m]
+    # R = c0 + c1 V + c2 |V| + c3 V^2: the |V| term takes the zero-bias (magnon) cusp of R_AP
+    X = np.column_stack([np.ones_like(v), v, np.abs(v), v**2])
+    # weights: an absolute current noise makes V/I noisy as 1/|V| near 0 V (v_noise = 5 mV)
+    w = 1.0 / np.sqrt(1.0 + (5e-3 / np.maximum(np.abs(v), 1e-9)) ** 2)
+    c, *_ = np.linalg.lstsq(X * w[:, None], R[m] * w, rcond=None)
+    return float(c[0])
 
 
 def temperature_slope(T, R):
