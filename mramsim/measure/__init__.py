@@ -10,7 +10,8 @@ errors/constants/_validation, stack/materials, physics, compact; never array/run
 * :mod:`.wafer` -- wafer-map statistics
 """
 from .extract import FitResult, fit_bdr, fit_series_resistance, fit_shang, fit_vh
+from .diagnose import Diagnosis, diagnose
 from .io import MeasurementFileError, MeasurementSet, WaferMap, from_arrays, read_measurements, read_wafer_map
 
-__all__ = ["FitResult", "fit_bdr", "fit_series_resistance", "fit_shang", "fit_vh", "MeasurementFileError",
+__all__ = ["Diagnosis", "diagnose", "FitResult", "fit_bdr", "fit_series_resistance", "fit_shang", "fit_vh", "MeasurementFileError",
            "MeasurementSet", "WaferMap", "from_arrays", "read_measurements", "read_wafer_map"]
