@@ -154,17 +154,14 @@ def _fit(method, fun, x0, names, units, lower, upper, n_boot=0, seed=0, scale=No
     boot = {}
     if n_boot:
         rng = np.random.default_rng(seed)
-        fitted_resid = r.copy()
+        # residual bootstrap, linearised in the data: refit r(u) - r(x_hat) - r*_resampled
+        f_hat = f(sol.x)
         samples = []
         for _ in range(int(n_boot)):
-            rb = rng.choice(fitted_resid, size=n, replace=True)
-            fb = lambda u, rb=rb: f(u) - f(sol.x) - rb  # noqa: E731
-            try:
-                sb = least_squares(lambda u: fb(u) + 0.0, sol.x, bounds=(np.asarray(lower) / scale,
-                                   np.asarray(upper) / scale), x_scale="jac", max_nfev=500)
-                samples.append(sb.x * scale)
-            except ValueError:
-                continue
+            rb = rng.choice(r, size=n, replace=True)
+            sb = least_squares(lambda u, rb=rb: f(u) - f_hat - rb, sol.x, bounds=(np.asarray(lower) / scale,
+                               np.asarray(upper) / scale), x_scale="jac", max_nfev=500)
+            samples.append(sb.x * scale)
         if len(samples) > 2:
             boot = dict(zip(names, np.std(samples, axis=0, ddof=1).tolist()))
     return FitResult(method=method, names=tuple(names), values=dict(zip(names, x.tolist())),

@@ -100,3 +100,10 @@ def test_wafer_map(tmp_path):
     with pytest.raises(MeasurementFileError, match="TMR") as info:
         read_wafer_map(_write(tmp_path, "x_mm,y_mm,RA_ohm_um2\n1,2,3\n2,3,4\n"))
     assert info.value.row == 1
+
+
+@pytest.mark.parametrize("name", ["clean_multiT.csv", "clean_oneT.tsv", "series10_multiT.csv",
+                                  "pinhole_multiT.csv", "wafer_map.csv"])
+def test_example_files_are_marked_synthetic(name):
+    head = (EX / name).read_text().splitlines()[0]
+    assert head.replace(" ", "").lower() == "#synthetic:true"
