@@ -132,6 +132,24 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_calibrate(args) -> int:
+    """Diagnosis report + model cards from a measurement file (mramsim.measure.calibrate)."""
+    from .measure.calibrate import calibrate
+
+    out = _out_dir(Path(args.out))
+    _agg()
+    area = None if args.area_um2 is None else float(args.area_um2) * 1e-12
+    res = calibrate(args.data, out, dialect=args.dialect, r_series=args.r_series, area=area,
+                    mass_ratio=args.mass_ratio, t_ref=parse_temperature(args.t_ref), name=args.name)
+    for flag in res.diagnosis.flags:
+        print(f"flag: {flag}")
+    print(f"compact fit: {res.fit_report}")
+    print(f"report: {res.report_path}")
+    for path in res.card_paths:
+        print(f"wrote {path}")
+    return 0
+
+
 def _array_of(args, target, rows=None, cols=None):
     """(array, v_read [V], temperature [K]) of a config file, or of ``--preset`` and the options."""
     from .run import build
@@ -310,6 +328,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--executor", default=None, help="serial|processes|dask|tcp://host:port (overrides the config)")
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=_cmd_run)
+
+    cal = sub.add_parser("calibrate", help="diagnose a measurement file; fit and write model cards from it")
+    cal.add_argument("data", type=Path, help="long-format CSV/TSV (see docs/measure.md)")
+    cal.add_argument("--out", required=True, type=Path)
+    cal.add_argument("--dialect", default="ngspice", help="ngspice|hspice|spectre|xyce|verilog-a|all")
+    cal.add_argument("--r-series", type=float, default=None, help="known series resistance [ohm] (default: fitted)")
+    cal.add_argument("--area-um2", type=float, default=None, help="junction area [um^2] (default: the file's)")
+    cal.add_argument("--mass-ratio", type=float, default=1.0, help="assumed m*/m_e for the BDR thickness")
+    cal.add_argument("--t-ref", default="300K", help="temperature of the BDR and V_h fits, e.g. 300K or 27C")
+    cal.add_argument("--name", default=None, help="subcircuit name (default: from the file name)")
+    cal.set_defaults(func=_cmd_calibrate)
     return p
 
 

@@ -15,7 +15,7 @@ from .config.sections import build_anneal, build_stack
 
 __all__ = ["build_stack", "build_anneal", "build_device", "build_table", "fit_options", "build_compact",
            "build_access", "build_wires", "build_array", "build_variation", "build_read", "preset_compact",
-           "compact_from_config", "preset_device", "junction_cd"]
+           "compact_from_config", "preset_device", "junction_cd", "measured_table"]
 
 
 def build_device(cfg: FlowConfig, anneal_temperature: float | None = None):
@@ -31,9 +31,38 @@ def build_device(cfg: FlowConfig, anneal_temperature: float | None = None):
 
 
 def build_table(cfg: FlowConfig, device=None):
-    """The R(V,T) table of the config's [device] grid."""
+    """The R(V,T) table of the config's [device] grid (or of [stack] measurement, see :func:`measured_table`)."""
+    if cfg.stack.measurement:
+        return measured_table(cfg)
     V, T = cfg.device.grid()
     return (device or build_device(cfg)).rv_table(V=V, T=T)
+
+
+def measured_table(cfg: FlowConfig):
+    """The R(V,T) table resampled from the [stack] measurement file.
+
+    The [device] bias grid clipped to the measured range; the measured temperatures
+    (missing ones taken as 300 K); the file's area, else the stack's. The table is the
+    device as measured (series resistance included).
+    """
+    from pathlib import Path
+
+    import numpy as np
+
+    from ..measure.io import read_measurements
+
+    path = Path(cfg.stack.measurement)
+    if not path.is_absolute() and cfg.source:
+        path = Path(cfg.source).parent / path
+    ms = read_measurements(path)
+    V, _ = cfg.device.grid()
+    ok = np.isfinite(ms.R)
+    lo = max(float(ms.V[ok & (ms.state == s)].min()) for s in ("P", "AP"))
+    hi = min(float(ms.V[ok & (ms.state == s)].max()) for s in ("P", "AP"))
+    tab = ms.to_rvtable(V=V[(V >= lo) & (V <= hi)], default_T=300.0)
+    if not np.isfinite(tab.area):
+        tab = replace(tab, area=build_stack(cfg.stack).area)
+    return tab
 
 
 def fit_options(cfg: FlowConfig) -> dict:

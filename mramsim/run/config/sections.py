@@ -105,6 +105,9 @@ class StackConfig(Section):
     diffuse_fraction: Optional[float] = key("diffuse_fraction")
     crystalline_as_grown: Optional[float] = key("crystalline_as_grown")
     coherent_barrier: Optional[bool] = key("coherent_barrier")
+    measurement: Optional[str] = key(
+        "measurement", None, doc="a measurement file (CSV/TSV, docs/measure.md; relative to the config): "
+        "the R(V,T) table is resampled from it instead of computed by the physics")
     barrier: BarrierConfig = key("barrier", BarrierConfig(), doc="barrier fields")
     left: ElectrodeConfig = key("left", ElectrodeConfig(), doc="reference electrode")
     right: ElectrodeConfig = key("right", ElectrodeConfig(), doc="free electrode")
