@@ -14,6 +14,7 @@ __all__ = [
     "NetlistError",
     "SimulationError",
     "ConvergenceError",
+    "ExecutorError",
 ]
 
 
@@ -89,3 +90,7 @@ class SimulationError(MramsimError, RuntimeError):
 
 class ConvergenceError(MramsimError, RuntimeError):
     """A nonlinear solve did not converge; never returns a silent result."""
+
+
+class ExecutorError(MramsimError, RuntimeError):
+    """A parallel executor could not be started or reached (e.g. an unreachable dask scheduler)."""

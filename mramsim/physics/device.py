@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_range, parse_state
+from .._validation import check_range, check_scalar, parse_state
 from ..constants import T_NOM, eV
 from ..errors import ParameterError
 from .annealing import AnnealState, anneal_state
@@ -44,6 +44,8 @@ T_RANGE = (1.0, 800.0)
 #: Finite-difference steps of the sensitivities: thickness [m], anneal temperature [K].
 H_THICKNESS = 0.01e-9
 H_ANNEAL = 2.0
+#: Barrier thickness range of :class:`mramsim.materials.Barrier` [m].
+D_RANGE = (0.2e-9, 10e-9)
 
 
 def _electrode_arrays(el):
@@ -145,7 +147,12 @@ class MTJDevice:
             raise ParameterError("MTJDevice.stack", stack, "a mramsim.Stack")
         if anneal is not None and not isinstance(anneal, Anneal):
             raise ParameterError("MTJDevice.anneal", anneal, "None or a mramsim.Anneal")
-        resonances = tuple(resonances)
+        if isinstance(resonances, Resonance):
+            resonances = (resonances,)
+        try:
+            resonances = tuple(resonances)
+        except TypeError:
+            raise ParameterError("MTJDevice.resonances", resonances, "a sequence of Resonance") from None
         for r in resonances:
             if not isinstance(r, Resonance):
                 raise ParameterError("MTJDevice.resonances", r, "a sequence of Resonance")
@@ -232,6 +239,11 @@ class MTJDevice:
         """
         from scipy.optimize import brentq
 
+        v_max = check_scalar("half_tmr_bias.v_max", v_max, f"a bias in (0, {V_MAX}] V")
+        check_range("half_tmr_bias.v_max", v_max, 0.0, V_MAX, lo_open=True, unit="V")
+        if check_scalar("half_tmr_bias.polarity", polarity, "+1 or -1") not in (1.0, -1.0):
+            raise ParameterError("half_tmr_bias.polarity", polarity, "+1 or -1")
+        check_scalar("half_tmr_bias.T", T, f"one temperature in [{T_RANGE[0]:g}, {T_RANGE[1]:g}] K")
         sgn = 1.0 if polarity >= 0 else -1.0
         t0 = float(self.tmr(0.0, T))
         grid = np.linspace(0.0, v_max, 81)
@@ -260,11 +272,14 @@ class MTJDevice:
         from ..stack import Anneal
 
         d = self.stack.thickness
-        rp1, t1 = self._low_bias(stack=self.stack.with_thickness(d + H_THICKNESS), T=T)
-        rp0, t0 = self._low_bias(stack=self.stack.with_thickness(d - H_THICKNESS), T=T)
+        # one-sided at the documented edges 0.2 / 10 nm (as the anneal step below)
+        d_up, d_dn = min(d + H_THICKNESS, D_RANGE[1]), max(d - H_THICKNESS, D_RANGE[0])
+        rp1, t1 = self._low_bias(stack=self.stack.with_thickness(d_up), T=T)
+        rp0, t0 = self._low_bias(stack=self.stack.with_thickness(d_dn), T=T)
+        hd = d_up - d_dn
         out = {
-            "dlnRP_dthickness": (np.log(rp1) - np.log(rp0)) / (2 * H_THICKNESS),
-            "dlnTMR_dthickness": (np.log(t1) - np.log(t0)) / (2 * H_THICKNESS) if t1 > 0 and t0 > 0 else 0.0,
+            "dlnRP_dthickness": (np.log(rp1) - np.log(rp0)) / hd,
+            "dlnTMR_dthickness": (np.log(t1) - np.log(t0)) / hd if t1 > 0 and t0 > 0 else 0.0,
             "dlnRP_danneal": 0.0,
             "dlnTMR_danneal": 0.0,
         }
