@@ -201,6 +201,9 @@ def _cmd_check_spice(args) -> int:
     ok = worst <= args.tolerance
     print(f"{'PASS' if ok else 'FAIL'}: max relative difference {worst:.3e} "
           f"{'<=' if ok else '>'} tolerance {args.tolerance:g}")
+    if not ok:
+        print(f"mramsim: error: check-spice FAIL: max relative difference {worst:.3e} > tolerance "
+              f"{args.tolerance:g}", file=sys.stderr)
     return 0 if ok else 1
 
 
@@ -219,7 +222,7 @@ def _cmd_margin(args) -> int:
     for stage, st in res.status.items():
         if not (st in ("done", "cached") or st.startswith("skipped")):
             print(f"mramsim: stage {stage}: {st}", file=sys.stderr)
-    return 0 if res.complete else 1
+    return _flow_exit(res)
 
 
 def _cmd_run(args) -> int:
@@ -233,7 +236,17 @@ def _cmd_run(args) -> int:
     for stage, st in res.status.items():
         if not (st in ("done", "cached") or st.startswith("skipped")):
             print(f"mramsim: stage {stage}: {st}", file=sys.stderr)
-    return 0 if res.complete else 1
+    return _flow_exit(res)
+
+
+def _flow_exit(res) -> int:
+    """0 for a complete flow; else 1 with a closing error line (never a silent exit 1)."""
+    if res.complete:
+        return EXIT_OK
+    print(f"mramsim: error: the flow did not complete (stages: "
+          f"{', '.join(f'{k}={v}' for k, v in res.status.items()) or 'none'}); see {res.report_path}",
+          file=sys.stderr)
+    return EXIT_ERROR
 
 
 class _UsageError(Exception):
@@ -321,6 +334,8 @@ def main(argv=None) -> int:
     except _UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    except SystemExit as exc:  # argparse's --help: it printed the help; return, never exit from inside main
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if args.version:
         from ._version import __version__
 
@@ -328,6 +343,7 @@ def main(argv=None) -> int:
         return EXIT_OK
     if not getattr(args, "command", None):
         parser.print_help()
+        print("mramsim: error: no command given (see mramsim --help)", file=sys.stderr)
         return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
