@@ -31,7 +31,11 @@ def check_scalar(field: str, value, allowed: str = "a finite real number") -> fl
     """
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
         raise ParameterError(field, value, allowed)
-    if np.ndim(value) != 0:
+    try:
+        ndim = np.ndim(value)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ParameterError(field, value, allowed + " (a scalar, not a sequence)") from None
+    if ndim != 0:
         raise ParameterError(field, value, allowed + " (a scalar, not a sequence)")
     try:
         x = float(value)
@@ -40,6 +44,13 @@ def check_scalar(field: str, value, allowed: str = "a finite real number") -> fl
     if not math.isfinite(x):
         raise ParameterError(field, value, allowed)
     return x
+
+
+def check_str(field: str, value, allowed: str = "a string") -> str:
+    """Check ``value`` is a ``str`` (a name or label); return it."""
+    if not isinstance(value, str):
+        raise ParameterError(field, value, allowed)
+    return value
 
 
 def check_scalars(prefix: str, obj, names: Iterable[str]) -> None:
@@ -160,7 +171,10 @@ def parse_state(state, field: str = "state"):
             return _STATE_ALIASES[state]
         except (KeyError, TypeError):
             raise ParameterError(field, state, "'P', 'AP', 0 or 1") from None
-    arr = np.asarray(state)
+    try:
+        arr = np.asarray(state)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ParameterError(field, state, "'P', 'AP', 0 or 1 (or an integer array of 0/1)") from None
     if arr.dtype.kind not in "iub" or not np.all((arr == 0) | (arr == 1)):
         raise ParameterError(field, state, "'P', 'AP', 0 or 1 (or an integer array of 0/1)")
     return arr.astype(np.int8)

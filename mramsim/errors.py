@@ -18,6 +18,12 @@ __all__ = [
 ]
 
 
+def _one_line(text: str, limit: int = 200) -> str:
+    """``text`` on one line (an array's repr spans several), shortened to ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
 class MramsimError(ValueError):
     """Base class of every error mramsim raises on purpose."""
 
@@ -39,7 +45,7 @@ class ParameterError(MramsimError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        msg = f"{field} = {value!r} is invalid; allowed: {allowed}"
+        msg = f"{_one_line(field)} = {_one_line(repr(value))} is invalid; allowed: {allowed}"
         if hint:
             msg += f" ({hint})"
         super().__init__(msg)

@@ -21,6 +21,7 @@ from ._validation import (
     check_positive,
     check_scalar,
     check_scalars,
+    check_str,
     check_range,
 )
 from .constants import eV
@@ -56,11 +57,13 @@ CITATIONS = {
 
 def _weights(field_name: str, w) -> tuple:
     allowed = f"{len(CHANNELS)} finite real weights, one per channel {CHANNELS}"
-    if isinstance(w, (str, bytes)) or np.ndim(w) != 1:
-        raise ParameterError(field_name, w, allowed)
     try:
+        if isinstance(w, (str, bytes)) or np.ndim(w) != 1:
+            raise ParameterError(field_name, w, allowed)
         w = tuple(check_scalar(field_name, x, allowed) for x in w)
-    except TypeError:
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ParameterError):
+            raise
         raise ParameterError(field_name, w, allowed) from None
     if len(w) != len(CHANNELS):
         raise ParameterError(field_name, w, f"{len(CHANNELS)} weights, one per channel {CHANNELS}")
@@ -112,6 +115,7 @@ class Electrode:
     citation: str = ""
 
     def __post_init__(self):
+        check_str("Electrode.name", self.name)
         check_scalars(f"Electrode({self.name})", self, ("dos_up", "dos_down", "velocity_up", "velocity_down",
                                                        "fermi_energy", "spin_wave_alpha", "boron_fraction",
                                                        "magnon_cutoff"))
@@ -172,6 +176,7 @@ class Barrier:
     citation: str = ""
 
     def __post_init__(self):
+        check_str("Barrier.name", self.name)
         check_scalars(f"Barrier({self.name})", self, ("height", "thickness", "mass_ratio", "asymmetry"))
         check_range(f"Barrier({self.name}).height", self.height, 0.01 * eV, 20 * eV, unit="J")
         check_range(f"Barrier({self.name}).thickness", self.thickness, 0.2e-9, 10e-9, unit="m")

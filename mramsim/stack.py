@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from ._validation import check_choice, check_nonnegative, check_positive, check_range, check_scalars
+from ._validation import check_choice, check_nonnegative, check_positive, check_range, check_scalars, check_str
 from .constants import eV
 from .errors import ParameterError, UnknownNameError
 from .materials import Barrier, Electrode
@@ -99,6 +99,7 @@ class Stack:
     citations: tuple = ()
 
     def __post_init__(self):
+        check_str("Stack.name", self.name)
         if not isinstance(self.left, Electrode):
             raise ParameterError("Stack.left", self.left, "an Electrode")
         if not isinstance(self.right, Electrode):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_range, check_scalar, parse_state
+from .._validation import check_finite, check_range, check_scalar, parse_state
 from ..constants import T_NOM, eV
 from ..errors import ParameterError
 from .annealing import AnnealState, anneal_state
@@ -225,7 +225,8 @@ class MTJDevice:
 
     def current(self, state, V, T):
         """Terminal current I = V/R [A]."""
-        return np.asarray(V, float) / self.resistance(state, V, T)
+        r = self.resistance(state, V, T)  # validates V and T first
+        return np.asarray(V, float) / r
 
     def tmr(self, V, T):
         """(R_AP - R_P)/R_P at the terminals [-]."""
@@ -315,8 +316,10 @@ class MTJDevice:
         T : array_like, shape (nT,)
             Temperature [K], strictly increasing (default 233.15..398.15 K, 12 points).
         """
-        V = np.linspace(-0.6, 0.6, 121) if V is None else np.asarray(V, float).ravel()
-        T = np.linspace(233.15, 398.15, 12) if T is None else np.asarray(T, float).ravel()
+        V = np.linspace(-0.6, 0.6, 121) if V is None else check_finite("rv_table.V", V).ravel()
+        T = np.linspace(233.15, 398.15, 12) if T is None else check_finite("rv_table.T", T).ravel()
+        if V.size == 0 or T.size == 0:
+            raise ParameterError("rv_table.V/T", (V.tolist(), T.tolist()), "non-empty grids")
         rp, rap = self._both(V[:, None], T[None, :])
         return RVTable(V=V, T=T, r_p=rp, r_ap=rap, area=self.area, thickness=self.thickness,
                        sensitivities=self.sensitivities(), provenance=self.provenance())
