@@ -1,6 +1,6 @@
 """Fuzz benchmark: many generated inputs to the public API, the config and the CLI.
 
-Draws inputs with the strategies of ``tests/fuzz/cases.py`` (hypothesis,
+Draws inputs with the strategies of ``tests/fuzz/fuzz_cases.py`` (hypothesis,
 derandomized: the same inputs every run) and counts, per input class:
 
 * tried       -- inputs run,
@@ -35,7 +35,7 @@ os.chdir(ROOT)
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-import cases  # noqa: E402
+import fuzz_cases as cases  # noqa: E402
 
 
 #: classes whose valid calls take ~0.1-1 s (fit, Monte Carlo): fewer inputs
