@@ -72,6 +72,15 @@ def check_shape(field: str, value, shape: tuple, what: str = "") -> np.ndarray:
     return arr
 
 
+def check_broadcast(fields: tuple, *arrays) -> tuple:
+    """Broadcast ``arrays`` together (numpy rules) or raise naming each field's shape."""
+    try:
+        return tuple(np.broadcast_arrays(*[np.asarray(a) for a in arrays]))
+    except ValueError:
+        shapes = ", ".join(f"{f}: {np.shape(a)}" for f, a in zip(fields, arrays))
+        raise ParameterError("/".join(fields), f"shapes {shapes}", "shapes that broadcast together (numpy rules)") from None
+
+
 def check_finite(field: str, value) -> np.ndarray:
     """Check ``value`` is finite real; return it as a float array."""
     return _as_float_array(field, value)

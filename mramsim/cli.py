@@ -249,13 +249,18 @@ def _flow_exit(res) -> int:
     return EXIT_ERROR
 
 
+def _printable(text: str) -> str:
+    """``text`` on one printable line: line breaks and control characters shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 class _UsageError(Exception):
     pass
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit code 2 (no SystemExit from inside main)
-        raise _UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        raise _UsageError(f"{self.prog}: {_printable(message)} (see {self.prog} --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -361,7 +366,7 @@ def main(argv=None) -> int:
             msg = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
         else:
             msg = f"internal error {type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
-        print(f"mramsim: error: {msg}", file=sys.stderr)
+        print(f"mramsim: error: {_printable(msg)}", file=sys.stderr)
         return EXIT_ERROR
 
 

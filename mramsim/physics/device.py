@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_finite, check_range, check_scalar, parse_state
+from .._validation import check_broadcast, check_finite, check_range, check_scalar, parse_state
 from ..constants import T_NOM, eV
 from ..errors import ParameterError
 from .annealing import AnnealState, anneal_state
@@ -180,7 +180,9 @@ class MTJDevice:
     def _check(V, T):
         V = np.asarray(check_range("V", V, -V_MAX, V_MAX, unit="V"), float)
         T = np.asarray(check_range("T", T, *T_RANGE, unit="K"), float)
-        return np.broadcast_arrays(V, T)
+        if V.size == 0 or T.size == 0:
+            raise ParameterError("V/T", (V.tolist(), T.tolist()), "non-empty arrays")
+        return check_broadcast(("V", "T"), V, T)
 
     def junction_resistances(self, V, T):
         """Tunnel resistances R_P, R_AP at junction bias V, without series R [ohm]."""
@@ -221,6 +223,7 @@ class MTJDevice:
         """
         s = parse_state(state)
         rp, rap = self._both(V, T)
+        check_broadcast(("state", "V x T"), s, rp)
         return np.where(np.asarray(s) == 1, rap, rp)
 
     def current(self, state, V, T):

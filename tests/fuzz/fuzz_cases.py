@@ -348,6 +348,11 @@ def make_cases(p_chaos: float = 0.1) -> dict:
     bias = maybe(st.one_of(around(-2.0, 2.0), st.lists(st.floats(-2, 2), min_size=1, max_size=3)))
     temp = maybe(st.one_of(around(1.0, 800.0), st.lists(st.floats(1, 800), min_size=1, max_size=3)))
     names = maybe(st.sampled_from(["h", "mtj", "x1"]))
+    # state / V / T of (mis)matching lengths: broadcast, or a named shape error
+    shapes = st.fixed_dictionaries({
+        "state": st.one_of(st.sampled_from(["P", "AP"]), st.lists(st.sampled_from([0, 1]), min_size=0, max_size=4)),
+        "V": st.one_of(st.floats(-1, 1), st.lists(st.floats(-1, 1), min_size=0, max_size=4)),
+        "T": st.one_of(st.floats(250, 400), st.lists(st.floats(250, 400), min_size=0, max_size=4))})
     cases = {
         "electrode": (st.fixed_dictionaries({
             "name": maybe(st.sampled_from(["e", "CoFeB"])), "dos_up": maybe(logu(1e-3, 10)), "dos_down": maybe(logu(1e-3, 10)),
@@ -441,6 +446,8 @@ def make_cases(p_chaos: float = 0.1) -> dict:
             st.fixed_dictionaries({"fn": st.just("bloch_magnetization"), "T": maybe(around(0.0, 1200.0)),
                                    "t_curie": maybe(around(100.0, 1500.0))}),
         ), _disturb),
+        "device_shapes": (shapes, lambda d: device().resistance(d["state"], d["V"], d["T"])),
+        "compact_shapes": (shapes, lambda d: compact().resistance(d["state"], d["V"], d["T"])),
         "netlist_injection": (st.fixed_dictionaries({
             "where": st.sampled_from(["name", "provenance", "title"]), "payload": st.sampled_from(INJECTIONS),
             "dialect": st.sampled_from(["ngspice", "hspice", "spectre", "xyce", "verilog-a"])}), _netlist_injection),

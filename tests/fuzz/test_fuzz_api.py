@@ -18,6 +18,8 @@ OPEN = {
     ("compact_ctor", False): "CompactMTJ: ragged r_p0/area raise ValueError (compact owns the fix)",
     ("compact_ctor", True): "CompactMTJ: vh_pos=1e-209 (allowed > 0) divides by zero (compact owns the fix)",
     ("fit_compact", False): "fit_compact('x' or None) AttributeError; max_nfev=0 scipy ValueError (compact owns the fix)",
+    ("compact_shapes", False): "CompactMTJ.resistance: V/T/state of non-broadcasting shapes raise ValueError",
+    ("compact_shapes", True): "CompactMTJ.resistance: V/T/state of non-broadcasting shapes raise ValueError",
     ("disturb", False): "array/disturb.py: list/str/array arguments raise TypeError/ValueError",
     ("disturb", True): "array/disturb.py: retention_time(delta=800) overflows to inf",
 }

@@ -137,6 +137,18 @@ def test_current_validates_before_converting(V):
         fc.device().current("P", V, 300.0)
 
 
+@pytest.mark.parametrize("state, V, T", [("P", [0.1, 0.2], [300.0, 310.0, 320.0]), ([0, 1, 1], [0.1, 0.2], 300.0),
+                                         ("P", [], 300.0), ("AP", 0.1, [])])
+def test_device_shapes_that_do_not_broadcast_give_a_named_error(state, V, T):
+    with pytest.raises(ParameterError):
+        fc.device().resistance(state, V, T)
+
+
+def test_device_shapes_that_broadcast_still_work():
+    r = fc.device().resistance([0, 1, 1, 0], 0.1, 300.0)
+    assert r.shape == (4,) and r[1] > r[0]
+
+
 @pytest.mark.parametrize("state", [[[0], [1, 1]], "X", 2, None])
 def test_state_gives_a_named_error(state):
     with pytest.raises(ParameterError, match="state"):
