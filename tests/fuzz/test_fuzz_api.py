@@ -16,12 +16,9 @@ import fuzz_cases as fc
 #: see test_known_open.py): still run, as non-strict xfail, so a fix shows up as XPASS
 OPEN = {
     ("compact_ctor", False): "CompactMTJ: ragged r_p0/area raise ValueError (compact owns the fix)",
-    ("compact_ctor", True): "CompactMTJ: vh_pos=1e-209 (allowed > 0) divides by zero (compact owns the fix)",
     ("fit_compact", False): "fit_compact('x' or None) AttributeError; max_nfev=0 scipy ValueError (compact owns the fix)",
     ("compact_shapes", False): "CompactMTJ.resistance: V/T/state of non-broadcasting shapes raise ValueError",
     ("compact_shapes", True): "CompactMTJ.resistance: V/T/state of non-broadcasting shapes raise ValueError",
-    ("disturb", False): "array/disturb.py: list/str/array arguments raise TypeError/ValueError",
-    ("disturb", True): "array/disturb.py: retention_time(delta=800) overflows to inf",
 }
 #: fewer examples where one valid call costs ~0.1-1 s
 EXAMPLES = {"fit_compact": 6, "read_margin": 6, "device_rv_table": 15}
