@@ -27,7 +27,7 @@ EXAMPLES = {"fit_compact": 6, "read_margin": 6, "device_rv_table": 15}
 def _settings(name, known_open=False):
     # a known-open class is not shrunk (that costs ~30 s and the reproducer is in OPEN already)
     phases = [Phase.explicit, Phase.generate] if known_open else list(Phase)
-    return settings(max_examples=EXAMPLES.get(name, 30), deadline=None, derandomize=True, database=None,
+    return settings(max_examples=EXAMPLES.get(name, 20), deadline=None, derandomize=True, database=None,
                     suppress_health_check=list(HealthCheck), phases=phases)
 
 
