@@ -23,6 +23,64 @@ def _as_float_array(field: str, value) -> np.ndarray:
     return arr
 
 
+def check_scalar(field: str, value, allowed: str = "a finite real number") -> float:
+    """Check ``value`` is ONE finite real number (not a sequence, string, bool or None).
+
+    Returns it as a Python float. A scalar field given a list would otherwise
+    broadcast silently and make every result an array.
+    """
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
+        raise ParameterError(field, value, allowed)
+    try:
+        ndim = np.ndim(value)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ParameterError(field, value, allowed + " (a scalar, not a sequence)") from None
+    if ndim != 0:
+        raise ParameterError(field, value, allowed + " (a scalar, not a sequence)")
+    try:
+        x = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(field, value, allowed) from None
+    if not math.isfinite(x):
+        raise ParameterError(field, value, allowed)
+    return x
+
+
+def check_str(field: str, value, allowed: str = "a string") -> str:
+    """Check ``value`` is a ``str`` (a name or label); return it."""
+    if not isinstance(value, str):
+        raise ParameterError(field, value, allowed)
+    return value
+
+
+def check_scalars(prefix: str, obj, names: Iterable[str]) -> None:
+    """Check each attribute ``names`` of ``obj`` with :func:`check_scalar` (field ``prefix.name``)."""
+    for name in names:
+        check_scalar(f"{prefix}.{name}", getattr(obj, name))
+
+
+def check_shape(field: str, value, shape: tuple, what: str = "") -> np.ndarray:
+    """Check ``value`` is a finite float array of exactly ``shape``; return it.
+
+    No reshaping: a transposed (nT, nV) table given for (nV, nT) is an error,
+    and the message names the expected and the given shape.
+    """
+    arr = _as_float_array(field, value)
+    if arr.shape != tuple(shape):
+        extra = f" {what}" if what else ""
+        raise ParameterError(field, f"array of shape {arr.shape}", f"an array of shape {tuple(shape)}{extra}")
+    return arr
+
+
+def check_broadcast(fields: tuple, *arrays) -> tuple:
+    """Broadcast ``arrays`` together (numpy rules) or raise naming each field's shape."""
+    try:
+        return tuple(np.broadcast_arrays(*[np.asarray(a) for a in arrays]))
+    except ValueError:
+        shapes = ", ".join(f"{f}: {np.shape(a)}" for f, a in zip(fields, arrays))
+        raise ParameterError("/".join(fields), f"shapes {shapes}", "shapes that broadcast together (numpy rules)") from None
+
+
 def check_finite(field: str, value) -> np.ndarray:
     """Check ``value`` is finite real; return it as a float array."""
     return _as_float_array(field, value)
@@ -55,10 +113,12 @@ def check_range(
     """
     arr = _as_float_array(field, value)
     ok = np.ones(arr.shape, dtype=bool)
+    # A closed bound admits values a few ulp outside it: a documented edge given in
+    # other units (-23.15 C -> 249.99999999999997 K for a 250 K bound) is the edge.
     if lo > -math.inf:
-        ok &= (arr > lo) if lo_open else (arr >= lo)
+        ok &= (arr > lo) if lo_open else (arr >= lo - _slack(lo))
     if hi < math.inf:
-        ok &= (arr < hi) if hi_open else (arr <= hi)
+        ok &= (arr < hi) if hi_open else (arr <= hi + _slack(hi))
     if not np.all(ok):
         left = "(" if lo_open or lo == -math.inf else "["
         right = ")" if hi_open or hi == math.inf else "]"
@@ -68,6 +128,15 @@ def check_range(
         bad = arr[~ok].ravel()[0] if arr.ndim else float(arr)
         raise ParameterError(field, value if arr.ndim == 0 else bad, f"{left}{lo_s}, {hi_s}{right}{u}")
     return value
+
+
+#: How many units in the last place a closed bound tolerates (floating-point round trips).
+_ULP_SLACK = 4
+
+
+def _slack(bound: float) -> float:
+    """Tolerance of a closed bound: a few ulp of it (none at 0, where no unit conversion lands)."""
+    return 0.0 if bound == 0.0 else _ULP_SLACK * float(np.spacing(abs(bound)))
 
 
 def check_positive(field: str, value, unit: str = ""):
@@ -111,7 +180,10 @@ def parse_state(state, field: str = "state"):
             return _STATE_ALIASES[state]
         except (KeyError, TypeError):
             raise ParameterError(field, state, "'P', 'AP', 0 or 1") from None
-    arr = np.asarray(state)
+    try:
+        arr = np.asarray(state)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ParameterError(field, state, "'P', 'AP', 0 or 1 (or an integer array of 0/1)") from None
     if arr.dtype.kind not in "iub" or not np.all((arr == 0) | (arr == 1)):
         raise ParameterError(field, state, "'P', 'AP', 0 or 1 (or an integer array of 0/1)")
     return arr.astype(np.int8)

@@ -219,6 +219,9 @@ def _cmd_check_spice(args) -> int:
     ok = worst <= args.tolerance
     print(f"{'PASS' if ok else 'FAIL'}: max relative difference {worst:.3e} "
           f"{'<=' if ok else '>'} tolerance {args.tolerance:g}")
+    if not ok:
+        print(f"mramsim: error: check-spice FAIL: max relative difference {worst:.3e} > tolerance "
+              f"{args.tolerance:g}", file=sys.stderr)
     return 0 if ok else 1
 
 
@@ -237,7 +240,7 @@ def _cmd_margin(args) -> int:
     for stage, st in res.status.items():
         if not (st in ("done", "cached") or st.startswith("skipped")):
             print(f"mramsim: stage {stage}: {st}", file=sys.stderr)
-    return 0 if res.complete else 1
+    return _flow_exit(res)
 
 
 def _cmd_run(args) -> int:
@@ -251,7 +254,22 @@ def _cmd_run(args) -> int:
     for stage, st in res.status.items():
         if not (st in ("done", "cached") or st.startswith("skipped")):
             print(f"mramsim: stage {stage}: {st}", file=sys.stderr)
-    return 0 if res.complete else 1
+    return _flow_exit(res)
+
+
+def _flow_exit(res) -> int:
+    """0 for a complete flow; else 1 with a closing error line (never a silent exit 1)."""
+    if res.complete:
+        return EXIT_OK
+    print(f"mramsim: error: the flow did not complete (stages: "
+          f"{', '.join(f'{k}={v}' for k, v in res.status.items()) or 'none'}); see {res.report_path}",
+          file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _printable(text: str) -> str:
+    """``text`` on one printable line: line breaks and control characters shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 class _UsageError(Exception):
@@ -260,7 +278,7 @@ class _UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit code 2 (no SystemExit from inside main)
-        raise _UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        raise _UsageError(f"{self.prog}: {_printable(message)} (see {self.prog} --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -350,6 +368,8 @@ def main(argv=None) -> int:
     except _UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    except SystemExit as exc:  # argparse's --help: it printed the help; return, never exit from inside main
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if args.version:
         from ._version import __version__
 
@@ -357,6 +377,7 @@ def main(argv=None) -> int:
         return EXIT_OK
     if not getattr(args, "command", None):
         parser.print_help()
+        print("mramsim: error: no command given (see mramsim --help)", file=sys.stderr)
         return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
@@ -374,7 +395,7 @@ def main(argv=None) -> int:
             msg = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
         else:
             msg = f"internal error {type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
-        print(f"mramsim: error: {msg}", file=sys.stderr)
+        print(f"mramsim: error: {_printable(msg)}", file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -14,7 +14,14 @@ __all__ = [
     "NetlistError",
     "SimulationError",
     "ConvergenceError",
+    "ExecutorError",
 ]
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """``text`` on one line (an array's repr spans several), shortened to ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 class MramsimError(ValueError):
@@ -38,7 +45,7 @@ class ParameterError(MramsimError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        msg = f"{field} = {value!r} is invalid; allowed: {allowed}"
+        msg = f"{_one_line(field)} = {_one_line(repr(value))} is invalid; allowed: {allowed}"
         if hint:
             msg += f" ({hint})"
         super().__init__(msg)
@@ -89,3 +96,7 @@ class SimulationError(MramsimError, RuntimeError):
 
 class ConvergenceError(MramsimError, RuntimeError):
     """A nonlinear solve did not converge; never returns a silent result."""
+
+
+class ExecutorError(MramsimError, RuntimeError):
+    """A parallel executor could not be started or reached (e.g. an unreachable dask scheduler)."""

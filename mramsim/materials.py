@@ -19,6 +19,9 @@ import numpy as np
 from ._validation import (
     check_nonnegative,
     check_positive,
+    check_scalar,
+    check_scalars,
+    check_str,
     check_range,
 )
 from .constants import eV
@@ -53,7 +56,15 @@ CITATIONS = {
 
 
 def _weights(field_name: str, w) -> tuple:
-    w = tuple(float(x) for x in w)
+    allowed = f"{len(CHANNELS)} finite real weights, one per channel {CHANNELS}"
+    try:
+        if isinstance(w, (str, bytes)) or np.ndim(w) != 1:
+            raise ParameterError(field_name, w, allowed)
+        w = tuple(check_scalar(field_name, x, allowed) for x in w)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ParameterError):
+            raise
+        raise ParameterError(field_name, w, allowed) from None
     if len(w) != len(CHANNELS):
         raise ParameterError(field_name, w, f"{len(CHANNELS)} weights, one per channel {CHANNELS}")
     check_nonnegative(field_name, w)
@@ -123,6 +134,10 @@ class Electrode:
     edge_width: float = 0.05 * eV
 
     def __post_init__(self):
+        check_str("Electrode.name", self.name)
+        check_scalars(f"Electrode({self.name})", self, ("dos_up", "dos_down", "velocity_up", "velocity_down",
+                                                       "fermi_energy", "spin_wave_alpha", "boron_fraction",
+                                                       "magnon_cutoff"))
         check_positive(f"Electrode({self.name}).dos_up", self.dos_up)
         check_positive(f"Electrode({self.name}).dos_down", self.dos_down)
         check_positive(f"Electrode({self.name}).velocity_up", self.velocity_up, "m/s")
@@ -215,6 +230,8 @@ class Barrier:
     thickness_roughness: float = 0.0
 
     def __post_init__(self):
+        check_str("Barrier.name", self.name)
+        check_scalars(f"Barrier({self.name})", self, ("height", "thickness", "mass_ratio", "asymmetry"))
         check_range(f"Barrier({self.name}).height", self.height, 0.01 * eV, 20 * eV, unit="J")
         check_range(f"Barrier({self.name}).thickness", self.thickness, 0.2e-9, 10e-9, unit="m")
         check_range(f"Barrier({self.name}).mass_ratio", self.mass_ratio, 0.01, 10.0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from ._validation import check_choice, check_nonnegative, check_positive, check_range
+from ._validation import check_choice, check_nonnegative, check_positive, check_range, check_scalars, check_str
 from .constants import eV
 from .errors import ParameterError, UnknownNameError
 from .materials import Barrier, Electrode
@@ -38,6 +38,7 @@ class Anneal:
     cap: str = "Ta"
 
     def __post_init__(self):
+        check_scalars("Anneal", self, ("temperature", "time"))
         check_range("Anneal.temperature", self.temperature, 250.0, 1100.0, unit="K")
         check_range("Anneal.time", self.time, 0.0, 1e7, lo_open=True, unit="s")
         check_choice("Anneal.cap", self.cap, CAPS)
@@ -110,12 +111,15 @@ class Stack:
     boron_sink_scale: float = 1.0
 
     def __post_init__(self):
+        check_str("Stack.name", self.name)
         if not isinstance(self.left, Electrode):
             raise ParameterError("Stack.left", self.left, "an Electrode")
         if not isinstance(self.right, Electrode):
             raise ParameterError("Stack.right", self.right, "an Electrode")
         if not isinstance(self.barrier, Barrier):
             raise ParameterError("Stack.barrier", self.barrier, "a Barrier")
+        check_scalars("Stack", self, ("area", "r_series", "correlation_length", "diffuse_fraction",
+                                      "crystalline_as_grown", "magnon_coupling", "si_ratio"))
         check_range("Stack.area", self.area, 1e-18, 1e-6, unit="m^2")
         check_nonnegative("Stack.r_series", self.r_series, "ohm")
         check_range("Stack.correlation_length", self.correlation_length, 0.1e-9, 1e-3, unit="m")

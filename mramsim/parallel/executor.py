@@ -49,7 +49,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import MramsimError, ParameterError, UnknownNameError
+from ..errors import ExecutorError, MramsimError, ParameterError, UnknownNameError
+
+#: How long a connection to a remote dask scheduler may take before ExecutorError.
+SCHEDULER_TIMEOUT = "10s"
 from . import checkpoint as _ck
 from .checkpoint import CheckpointMismatchError, FolderLockedError, folder_lock, task_hash
 
@@ -309,8 +312,17 @@ def _resolve_executor(executor):
                 from distributed import Client
             except ImportError:  # pragma: no cover - depends on the install
                 raise MramsimError("executor='dask' needs dask[distributed]: pip install 'mramsim[distributed]'") from None
+            if executor != "dask" and not executor.split("://", 1)[1].strip():
+                raise ParameterError("executor", executor, "a scheduler address 'tcp://host:port'")
             cluster = local_dask_cluster() if executor == "dask" else None
-            client = Client(cluster if cluster is not None else executor)
+            if cluster is not None:
+                client = Client(cluster)
+            else:
+                try:  # a short timeout and a named error, not an OSError after 30 s
+                    client = Client(executor, timeout=SCHEDULER_TIMEOUT)
+                except (OSError, TimeoutError, ValueError, TypeError) as exc:
+                    raise ExecutorError(f"executor = {executor!r}: cannot reach the dask scheduler within "
+                                        f"{SCHEDULER_TIMEOUT} ({type(exc).__name__}: {exc})") from None
             return "dask", client, lambda interrupted=False: _close_dask(client, cluster, interrupted)
         raise UnknownNameError("executor", executor, list(EXECUTORS) + ["tcp://<scheduler address>"])
     mod = type(executor).__module__ or ""

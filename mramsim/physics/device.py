@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_range, parse_state
+from .._validation import check_broadcast, check_finite, check_range, check_scalar, parse_state
 from ..constants import T_NOM, e, eV
 from ..errors import ParameterError
 from .angle import slonczewski_conductance
@@ -58,6 +58,8 @@ T_RANGE = (1.0, 800.0)
 #: Finite-difference steps of the sensitivities: thickness [m], anneal temperature [K].
 H_THICKNESS = 0.01e-9
 H_ANNEAL = 2.0
+#: Barrier thickness range of :class:`mramsim.materials.Barrier` [m].
+D_RANGE = (0.2e-9, 10e-9)
 
 
 def _electrode_arrays(el):
@@ -190,7 +192,12 @@ class MTJDevice:
             raise ParameterError("MTJDevice.stack", stack, "a mramsim.Stack")
         if anneal is not None and not isinstance(anneal, Anneal):
             raise ParameterError("MTJDevice.anneal", anneal, "None or a mramsim.Anneal")
-        resonances = tuple(resonances)
+        if isinstance(resonances, Resonance):
+            resonances = (resonances,)
+        try:
+            resonances = tuple(resonances)
+        except TypeError:
+            raise ParameterError("MTJDevice.resonances", resonances, "a sequence of Resonance") from None
         for r in resonances:
             if not isinstance(r, Resonance):
                 raise ParameterError("MTJDevice.resonances", r, "a sequence of Resonance")
@@ -218,7 +225,9 @@ class MTJDevice:
     def _check(V, T):
         V = np.asarray(check_range("V", V, -V_MAX, V_MAX, unit="V"), float)
         T = np.asarray(check_range("T", T, *T_RANGE, unit="K"), float)
-        return np.broadcast_arrays(V, T)
+        if V.size == 0 or T.size == 0:
+            raise ParameterError("V/T", (V.tolist(), T.tolist()), "non-empty arrays")
+        return check_broadcast(("V", "T"), V, T)
 
     def junction_resistances(self, V, T):
         """Tunnel resistances R_P, R_AP at junction bias V, without series R [ohm]."""
@@ -259,6 +268,7 @@ class MTJDevice:
         """
         s = parse_state(state)
         rp, rap = self._both(V, T)
+        check_broadcast(("state", "V x T"), s, rp)
         return np.where(np.asarray(s) == 1, rap, rp)
 
     def junction_conductance_angle(self, theta, V, T):
@@ -299,7 +309,8 @@ class MTJDevice:
 
     def current(self, state, V, T):
         """Terminal current I = V/R [A]."""
-        return np.asarray(V, float) / self.resistance(state, V, T)
+        r = self.resistance(state, V, T)  # validates V and T first
+        return np.asarray(V, float) / r
 
     def tmr(self, V, T):
         """(R_AP - R_P)/R_P at the terminals [-]."""
@@ -313,6 +324,11 @@ class MTJDevice:
         """
         from scipy.optimize import brentq
 
+        v_max = check_scalar("half_tmr_bias.v_max", v_max, f"a bias in (0, {V_MAX}] V")
+        check_range("half_tmr_bias.v_max", v_max, 0.0, V_MAX, lo_open=True, unit="V")
+        if check_scalar("half_tmr_bias.polarity", polarity, "+1 or -1") not in (1.0, -1.0):
+            raise ParameterError("half_tmr_bias.polarity", polarity, "+1 or -1")
+        check_scalar("half_tmr_bias.T", T, f"one temperature in [{T_RANGE[0]:g}, {T_RANGE[1]:g}] K")
         sgn = 1.0 if polarity >= 0 else -1.0
         t0 = float(self.tmr(0.0, T))
         grid = np.linspace(0.0, v_max, 81)
@@ -341,11 +357,14 @@ class MTJDevice:
         from ..stack import Anneal
 
         d = self.stack.thickness
-        rp1, t1 = self._low_bias(stack=self.stack.with_thickness(d + H_THICKNESS), T=T)
-        rp0, t0 = self._low_bias(stack=self.stack.with_thickness(d - H_THICKNESS), T=T)
+        # one-sided at the documented edges 0.2 / 10 nm (as the anneal step below)
+        d_up, d_dn = min(d + H_THICKNESS, D_RANGE[1]), max(d - H_THICKNESS, D_RANGE[0])
+        rp1, t1 = self._low_bias(stack=self.stack.with_thickness(d_up), T=T)
+        rp0, t0 = self._low_bias(stack=self.stack.with_thickness(d_dn), T=T)
+        hd = d_up - d_dn
         out = {
-            "dlnRP_dthickness": (np.log(rp1) - np.log(rp0)) / (2 * H_THICKNESS),
-            "dlnTMR_dthickness": (np.log(t1) - np.log(t0)) / (2 * H_THICKNESS) if t1 > 0 and t0 > 0 else 0.0,
+            "dlnRP_dthickness": (np.log(rp1) - np.log(rp0)) / hd,
+            "dlnTMR_dthickness": (np.log(t1) - np.log(t0)) / hd if t1 > 0 and t0 > 0 else 0.0,
             "dlnRP_danneal": 0.0,
             "dlnTMR_danneal": 0.0,
         }
@@ -381,8 +400,10 @@ class MTJDevice:
         T : array_like, shape (nT,)
             Temperature [K], strictly increasing (default 233.15..398.15 K, 12 points).
         """
-        V = np.linspace(-0.6, 0.6, 121) if V is None else np.asarray(V, float).ravel()
-        T = np.linspace(233.15, 398.15, 12) if T is None else np.asarray(T, float).ravel()
+        V = np.linspace(-0.6, 0.6, 121) if V is None else check_finite("rv_table.V", V).ravel()
+        T = np.linspace(233.15, 398.15, 12) if T is None else check_finite("rv_table.T", T).ravel()
+        if V.size == 0 or T.size == 0:
+            raise ParameterError("rv_table.V/T", (V.tolist(), T.tolist()), "non-empty grids")
         rp, rap = self._both(V[:, None], T[None, :])
         return RVTable(V=V, T=T, r_p=rp, r_ap=rap, area=self.area, thickness=self.thickness,
                        sensitivities=self.sensitivities(), provenance=self.provenance())

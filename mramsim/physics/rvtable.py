@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._validation import check_scalar
 from ..errors import ParameterError
 
 __all__ = ["RVTable"]
@@ -70,9 +71,10 @@ class RVTable:
         arrays = {}
         for name in ("r_p", "r_ap"):
             arr = _floats(name, getattr(self, name), f"an array of shape {shape} (len(V), len(T)) [ohm]")
-            if arr.size != V.size * T.size:
-                raise ParameterError(f"RVTable.{name}", arr.shape, f"shape {shape} (len(V), len(T))")
-            arr = arr.reshape(shape)
+            if arr.shape != shape:  # never reshape: a transposed (nT, nV) table is an error
+                raise ParameterError(f"RVTable.{name}", f"array of shape {arr.shape}",
+                                     f"an array of shape {shape} = (len(V), len(T))")
+            arr = arr.copy()
             if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
                 raise ParameterError(f"RVTable.{name}", arr, "finite resistances > 0 ohm")
             arrays[name] = arr
@@ -80,7 +82,17 @@ class RVTable:
         for name, val in (("V", V), ("T", T), ("r_p", r_p), ("r_ap", r_ap)):
             val.setflags(write=False)
             object.__setattr__(self, name, val)
-        object.__setattr__(self, "sensitivities", {k: float(v) for k, v in dict(self.sensitivities).items()})
+        for name in ("area", "thickness"):  # NaN = unknown; otherwise one finite value > 0
+            val = getattr(self, name)
+            if not (isinstance(val, float) and val != val):
+                val = check_scalar(f"RVTable.{name}", val, "NaN (unknown) or one finite value > 0")
+                if val <= 0:
+                    raise ParameterError(f"RVTable.{name}", val, "NaN (unknown) or one finite value > 0")
+            object.__setattr__(self, name, float(val))
+        if not isinstance(self.sensitivities, dict) or not isinstance(self.provenance, dict):
+            raise ParameterError("RVTable.sensitivities/provenance", (self.sensitivities, self.provenance), "dicts")
+        sens = {str(k): check_scalar(f"RVTable.sensitivities[{k!r}]", v) for k, v in self.sensitivities.items()}
+        object.__setattr__(self, "sensitivities", sens)
         object.__setattr__(self, "provenance", dict(self.provenance))
 
     # -- derived --------------------------------------------------------------
