@@ -1,0 +1,110 @@
+r"""Checks of the fast solver's two approximations, on the voltages a read actually solved.
+
+1. *Unselected transistors off.* The ladder (:mod:`.ladder`) treats every
+   unselected cell as MTJ + :math:`1/G_{OFF}`. With its gate at 0 V a level-1
+   NMOS conducts once :math:`\max(-V_{mid}, -V_{SL}) > V_{TO}(T)` (the source
+   is the lower of its two terminals: the SL node in a positive read, the mid
+   node in a negative one). The node voltages are linear in the selected
+   cell's current, :math:`v = v_0 + I\,dv`, so the check over every sample is
+   the check at the smallest and largest current solved per column
+   (:func:`check_off_state`). Unselected transistors carry no Monte Carlo
+   threshold shift (``vth_shift`` applies to the selected row), so their
+   threshold is :math:`V_{TO}(T)`.
+2. *Unselected MTJs linear.* Each enters with its static resistance
+   :math:`R_s = R(V_u)` at its voltage :math:`V_u` in the nominal read. At a
+   sample's current the MTJ voltage is :math:`V_m(I)` and the neglected
+   current is :math:`e(I) = I_{MTJ}(V_m) - V_m / R_s` (zero at nominal). In a
+   network of positive conductances an injected current reaches one branch
+   at most whole, so :math:`B(I) = \sum_{rows} |e(I)| / |I|` bounds the
+   relative error of the selected current (:func:`linearisation_bound`).
+   :math:`e` is evaluated on a grid of currents out from the nominal one on
+   each side; a sample takes the value at the first grid point at least as
+   far out as its own current (``e`` grows away from nominal).
+
+Reference: J. Vlach and K. Singhal, *Computer Methods for Circuit Analysis and
+Design*, 2nd ed., Van Nostrand Reinhold (1994), ch. 3 (nodal analysis).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...errors import ParameterError
+
+__all__ = ["check_off_state", "linearisation_bound", "LIN_TOL", "GRID"]
+
+#: relative bound of the linearisation error above which a sample is solved exactly
+LIN_TOL = 1e-6
+#: fractions of the largest current excursion at which the bound is evaluated
+GRID = (1.0 / 1024, 1.0 / 256, 1.0 / 64, 1.0 / 16, 0.25, 0.5, 1.0)
+
+
+def check_off_state(nom, i_lo, i_hi, v_read, T):
+    """Raise :class:`ParameterError` when an unselected access transistor is on at a solved current.
+
+    ``nom`` is the read's nominal row (node voltages ``v0``, ``dv`` per
+    column, ``frac_mid`` the mid node's fraction of the cell voltage above
+    SL, threshold ``vto`` [V]); ``i_lo``, ``i_hi`` (n_cols,) the smallest and
+    largest selected-cell currents solved [A].
+    """
+    worst, where = -np.inf, None
+    for i in (i_lo, i_hi):
+        v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv             # (n_cols, 2 rows)
+        vbl, vsl = v[:, 0::2].T, v[:, 1::2].T                            # (rows, n_cols)
+        vmid = vsl + nom.frac_mid * (vbl - vsl)
+        vgs = -np.minimum(vmid, vsl)                                     # gate at 0 V
+        vgs[nom.row] = -np.inf                                           # the selected row is on
+        k = int(np.argmax(vgs))
+        if vgs.flat[k] > worst:
+            worst, where = float(vgs.flat[k]), np.unravel_index(k, vgs.shape)
+    if worst > nom.vto:
+        r, c = (int(x) for x in where)
+        raise ParameterError(
+            "v_read", v_read,
+            f"a read in which every unselected access transistor stays off: at T = {T:g} K the "
+            f"transistor of row {r}, column {c} has V_GS = {worst:.4g} V > V_TO(T) = {nom.vto:.4g} V "
+            f"(its source is the {'mid' if v_read < 0 else 'source-line'} node); the fast solver assumes them "
+            f"off: use |v_read| < about V_TO(T) for a negative read, and V_TO(T) > 0")
+
+
+def excursion_error(arr, nom, i, T):
+    """(n_cols,) sum over unselected rows of |e(I)| [A] at selected currents ``i`` (n_cols,) [A]."""
+    v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv
+    vcell = (v[:, 0::2] - v[:, 1::2]).T                                  # (rows, n_cols)
+    vm = vcell * nom.frac_mtj
+    e = np.asarray(arr.mtj.current(nom.full, vm, T), float) - vm / nom.r_m
+    e[nom.row] = 0.0
+    return np.sum(np.abs(e), axis=0)
+
+
+def linearisation_bound(arr, nom, i_cell, T):
+    """(S,) largest relative error bound over columns of each sample, or None when all are below LIN_TOL.
+
+    ``i_cell`` (S, n_cols) the solved selected-cell currents [A].
+    """
+    i_min, i_max = i_cell.min(axis=0), i_cell.max(axis=0)
+    i_n = nom.i_n
+    i_abs = np.maximum(np.minimum(np.abs(i_min), np.abs(i_max)), 1e-300)
+    sides = []
+    quick = 0.0
+    for ext in (i_min, i_max):
+        e = excursion_error(arr, nom, ext, T)
+        sides.append(e)
+        quick = max(quick, float(np.max(e / i_abs)))
+    if quick <= LIN_TOL:
+        return None
+    # per sample: the grid point at least as far out as its own current
+    S = i_cell.shape[0]
+    bound = np.zeros(S)
+    absI = np.maximum(np.abs(i_cell), 1e-300)
+    for side, ext in ((-1, i_min), (1, i_max)):
+        span = ext - i_n                                                  # (n_cols,)
+        d = (i_cell - i_n) / np.where(span == 0.0, np.inf, span)          # in [0, 1] on this side
+        on_side = d > 0
+        prev = np.zeros_like(d, dtype=bool)
+        for f in GRID:
+            e = excursion_error(arr, nom, i_n + f * span, T)
+            sel = on_side & (d <= f) & ~prev
+            b = np.where(sel, e[None, :] / absI, 0.0)
+            bound = np.maximum(bound, b.max(axis=1))
+            prev |= sel
+    return bound
