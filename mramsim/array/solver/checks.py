@@ -46,6 +46,11 @@ def check_off_state(nom, i_lo, i_hi, v_read, T):
     SL, threshold ``vto`` [V]); ``i_lo``, ``i_hi`` (n_cols,) the smallest and
     largest selected-cell currents solved [A].
     """
+    if nom.vto <= 0:
+        raise ParameterError(
+            "temperature", T, f"a temperature at which the access transistor's V_TO(T) = VTO + TCV (T - TNOM) > 0 "
+            f"(here {nom.vto:.4g} V): with the word line at 0 V every unselected access transistor is on, "
+            f"which the fast solver does not model")
     worst, where = -np.inf, None
     for i in (i_lo, i_hi):
         v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv             # (n_cols, 2 rows)
@@ -67,44 +72,74 @@ def check_off_state(nom, i_lo, i_hi, v_read, T):
 
 
 def excursion_error(arr, nom, i, T):
-    """(n_cols,) sum over unselected rows of |e(I)| [A] at selected currents ``i`` (n_cols,) [A]."""
+    r"""(n_cols,) Thevenin-voltage error [V] of the unselected cells' linearisation at selected currents ``i`` [A].
+
+    Sum over unselected rows of :math:`|Z_{sr}|\,|e_r(I)|\,R_s/(R_s + 1/G_{OFF})`: the MTJ current
+    error ``e`` as a Norton source at the cell's terminals (through the series leakage resistance)
+    times the transfer impedance to the selected port, :math:`|dv_{bl,r} - dv_{sl,r}|` (reciprocity).
+    """
     v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv
     vcell = (v[:, 0::2] - v[:, 1::2]).T                                  # (rows, n_cols)
     vm = vcell * nom.frac_mtj
     e = np.asarray(arr.mtj.current(nom.full, vm, T), float) - vm / nom.r_m
+    z = np.abs(nom.dv[:, 0::2] - nom.dv[:, 1::2]).T
+    e = np.abs(e) * nom.frac_mtj * z
     e[nom.row] = 0.0
-    return np.sum(np.abs(e), axis=0)
+    return np.sum(e, axis=0)
 
 
-def linearisation_bound(arr, nom, i_cell, T):
+def _didvth(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, chunk):
+    """(S, n_cols) dI/dV_th of each sample's selected cell [S] (its sensitivity to the Thevenin voltage).
+
+    :math:`dI/dV_{th} = 1 / (R_{th} + (1 + g_m k_b)/(g_{ds} + G_{OFF}) + 1/g_{MTJ})` at the solved point.
+    """
+    from .newton import transistor
+
+    S, nc = i_cell.shape
+    out = np.empty((S, nc))
+    st = nom.full[nom.row]
+    step = max(1, chunk // max(nc, 1))
+    for r0 in range(0, S, step):
+        sl = slice(r0, min(S, r0 + step))
+        i, x = i_cell[sl], v_mtj[sl]
+        g = np.asarray(arr.mtj.didv(st[None, :], x, T, r_scale=rs[sl], tmr_scale=ts[sl]), float)
+        vgst = nom.a[None, :] - dvt[sl] - nom.kb[None, :] * i
+        vds = nom.vth[None, :] - nom.rth[None, :] * i - x
+        _, gm, gds = transistor(vgst, vds, cell.beta, cell.lam)
+        gds = gds + cell.goff
+        out[sl] = 1.0 / (nom.rth[None, :] + (1.0 + gm * nom.kb[None, :]) / gds + 1.0 / np.maximum(g, 1e-300))
+    return out
+
+
+def linearisation_bound(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, chunk=16384):
     """(S,) largest relative error bound over columns of each sample, or None when all are below LIN_TOL.
 
-    ``i_cell`` (S, n_cols) the solved selected-cell currents [A].
+    ``i_cell``, ``v_mtj`` (S, n_cols) the solved selected-cell currents [A]
+    and MTJ voltages [V]; ``rs``, ``ts``, ``dvt`` the samples (sliceable by
+    rows, (S, n_cols)). The quick test uses :math:`dI/dV_{th} < 1/R_{th}`;
+    only when it fails is each sample's own :math:`dI/dV_{th}` evaluated
+    (with a factor 2 for its change along the excursion).
     """
     i_min, i_max = i_cell.min(axis=0), i_cell.max(axis=0)
     i_n = nom.i_n
     i_abs = np.maximum(np.minimum(np.abs(i_min), np.abs(i_max)), 1e-300)
-    sides = []
     quick = 0.0
     for ext in (i_min, i_max):
         e = excursion_error(arr, nom, ext, T)
-        sides.append(e)
-        quick = max(quick, float(np.max(e / i_abs)))
+        quick = max(quick, float(np.max(e / (nom.rth * i_abs))))
     if quick <= LIN_TOL:
         return None
+    gain = 2.0 * _didvth(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, chunk) / np.maximum(np.abs(i_cell), 1e-300)
     # per sample: the grid point at least as far out as its own current
     S = i_cell.shape[0]
     bound = np.zeros(S)
-    absI = np.maximum(np.abs(i_cell), 1e-300)
-    for side, ext in ((-1, i_min), (1, i_max)):
+    for ext in (i_min, i_max):
         span = ext - i_n                                                  # (n_cols,)
-        d = (i_cell - i_n) / np.where(span == 0.0, np.inf, span)          # in [0, 1] on this side
-        on_side = d > 0
-        prev = np.zeros_like(d, dtype=bool)
+        d = (i_cell - i_n) / np.where(span == 0.0, np.inf, span)          # in (0, 1] on this side
+        prev = ~(d > 0)
         for f in GRID:
             e = excursion_error(arr, nom, i_n + f * span, T)
-            sel = on_side & (d <= f) & ~prev
-            b = np.where(sel, e[None, :] / absI, 0.0)
-            bound = np.maximum(bound, b.max(axis=1))
+            sel = (d <= f) & ~prev
+            bound = np.maximum(bound, np.where(sel, e[None, :] * gain, 0.0).max(axis=1))
             prev |= sel
     return bound

@@ -549,17 +549,18 @@ def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, 
             iters = max(iters, it)
     if S:
         check_off_state(nom, i_cell.min(axis=0), i_cell.max(axis=0), v_read, T)
-    exact = _exact_fallback(arr, nom, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell, v_mtj) if S else None
+    exact = _exact_fallback(arr, nom, cell, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell,
+                            v_mtj) if S else None
     return i_cell, v_mtj, iters, nom, exact
 
 
-def _exact_fallback(arr, nom, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell, v_mtj):
+def _exact_fallback(arr, nom, cell, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell, v_mtj):
     """Solve exactly the samples whose linearisation bound exceeds ``LIN_TOL`` (in place); see :func:`_solve_row`."""
     from ...errors import SimulationError
     from .checks import LIN_TOL
     from .nodal import solve_full
 
-    bound = linearisation_bound(arr, nom, i_cell, T)
+    bound = linearisation_bound(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, CHUNK)
     if bound is None:
         return None
     bad = np.flatnonzero(bound > LIN_TOL)
