@@ -225,7 +225,8 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
     rs, ts, dvt = (_Padded(a, S, C, arr.n_ref, f) for a, f in ((rs, 1.0), (ts, 1.0), (dvt, 0.0)))
     i_cell, v_mtj, iters, nom, exact = _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish,
                                                   rs, ts, dvt)
-    i_bl = nom.i_bl0[None, :] + nom.m_bl[None, :] * i_cell
+    i_bl = np.multiply(nom.m_bl[None, :], i_cell)           # in place: no (S, n_cols) temporary
+    i_bl += nom.i_bl0[None, :]
     if exact is not None:
         i_bl[exact[0]] = exact[1]
     ref = i_cell[:, C:] if arr.n_ref else None
