@@ -14,7 +14,7 @@ import pytest
 from mramsim.array.margin import read_margin
 from mramsim.array.read import ReadScheme
 from mramsim.array.solver import read_currents, read_uniform, solve_full
-from mramsim.array.solver import read as solver_read
+from mramsim.array.solver import checks as solver_checks
 from mramsim.array.variation import Variation
 from mramsim.circuit.elements import AccessNMOS, Wires
 from mramsim.circuit.graph import Array1T1MTJ
@@ -133,7 +133,7 @@ def test_heavy_leakage_agrees_with_the_full_solve():
 
 def test_too_many_samples_for_the_exact_fallback_are_refused(monkeypatch):
     arr, states, smp = _heavy()
-    monkeypatch.setattr(solver_read, "MAX_EXACT", 2)
+    monkeypatch.setattr(solver_checks, "MAX_EXACT", 2)
     with pytest.raises(SimulationError, match=r"linearisation .* allowed 1e-06"):
         read_currents(arr, selected_row=31, states=states, v_read=0.8, temperature=400.0, **smp)
 

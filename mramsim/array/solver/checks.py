@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import ParameterError
+from ...errors import ParameterError, SimulationError
 
-__all__ = ["check_off_state", "linearisation_bound", "LIN_TOL", "GRID"]
+__all__ = ["check_off_state", "linearisation_bound", "exact_fallback", "LIN_TOL", "GRID", "MAX_EXACT"]
 
 #: relative bound of the linearisation error above which a sample is solved exactly
 LIN_TOL = 1e-6
@@ -143,3 +143,39 @@ def linearisation_bound(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, chunk=163
             bound = np.maximum(bound, np.where(sel, e[None, :] * gain, 0.0).max(axis=1))
             prev |= sel
     return bound
+
+
+#: samples above which the exact fallback of the linearisation check refuses (solve_full per sample)
+MAX_EXACT = 256
+
+
+def exact_fallback(arr, nom, cell, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell, v_mtj):
+    """Solve exactly the samples whose linearisation bound exceeds ``LIN_TOL`` (in place); see :func:`_solve_row`."""
+    from .nodal import solve_full
+
+    bound = linearisation_bound(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T)
+    if bound is None:
+        return None
+    bad = np.flatnonzero(bound > LIN_TOL)
+    if not bad.size:
+        return None
+    if bad.size > MAX_EXACT:
+        raise SimulationError(
+            f"read_currents: the linearisation of the unselected cells' MTJs may be off by up to "
+            f"{float(bound.max()):.3g} (relative, allowed {LIN_TOL:g}) in {bad.size} samples, more than the "
+            f"{MAX_EXACT} solved exactly per call (G_OFF(T) = {float(arr.access.g_off(T)):.3g} S, "
+            f"v_read = {v_read:g} V): use fewer samples per call, a smaller v_read or less leakage")
+    C = arr.cols
+    i_bl = np.empty((bad.size, nom.i_bl0.size))
+    for j, k in enumerate(bad):
+        one = slice(int(k), int(k) + 1)
+        sol = solve_full(arr, selected_row=nom.row, states=full[:, :C], v_read=v_read, temperature=T,
+                         r_scale=rs[one][0, :C], tmr_scale=ts[one][0, :C], vth_shift=dvt[one][0, :C], v_wl=v_wl,
+                         tol=tol,
+                         max_iter=max(max_iter, 60)).read
+        ref = sol.i_ref[0] if arr.n_ref else np.empty(0)
+        i_cell[k] = np.concatenate([sol.i_cell[0], ref])
+        v_mtj[k, :C] = sol.v_mtj[0]
+        i_bl[j, :C] = sol.i_bl[0]
+        i_bl[j, C:] = nom.i_bl0[C:] + nom.m_bl[C:] * i_cell[k, C:]
+    return bad, i_bl

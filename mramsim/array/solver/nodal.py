@@ -23,7 +23,7 @@ from ...circuit.elements import level1_ids_derivs
 from ...constants import T_NOM
 from ...errors import ConvergenceError, ParameterError
 from ..memory import check_memory
-from .read import ReadSolution, check_read_inputs
+from .common import ReadSolution, check_read_inputs
 
 __all__ = ["FullSolution", "solve_full"]
 

@@ -39,11 +39,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..._validation import check_range, check_temperature
+from ..._validation import check_range
 from ...constants import T_NOM
 from ...errors import ConvergenceError, ParameterError
 from ..memory import check_memory
-from .checks import check_off_state, linearisation_bound
+from .checks import check_off_state, exact_fallback
+from .common import ReadSolution, check_read_inputs
 from .ladder import column_equivalents
 from .newton import CellNewton, transistor
 from .spline import mtj_spline, mtj_spline_iv
@@ -59,34 +60,6 @@ _NOMINAL_CACHE: "OrderedDict[tuple, _NominalRow]" = OrderedDict()
 #: full state maps of the uniform-state reads of :func:`read_uniform`
 _FULL_MAX = 256
 _FULL_CACHE: dict = {}
-
-
-@dataclass(frozen=True)
-class ReadSolution:
-    """Solution of a read of one row for a batch of samples.
-
-    Parameters
-    ----------
-    i_cell : ndarray
-        (samples, cols) current through each selected data cell, BL -> SL [A].
-    i_bl : ndarray
-        (samples, cols) current delivered by each data BL driver (selected cell
-        plus leakage of the unselected cells) [A].
-    v_mtj : ndarray
-        (samples, cols) voltage across each selected MTJ [V].
-    iterations : int
-        Newton iterations used (the largest over all chunks, both phases).
-    i_ref : ndarray or None
-        (samples, n_ref) selected-cell currents of the reference columns [A]
-        (nominal cells), None when the array has none.
-    """
-
-    i_cell: np.ndarray
-    i_bl: np.ndarray
-    v_mtj: np.ndarray
-    iterations: int
-    i_ref: np.ndarray | None = None
-
 
 
 def array_key(arr):
@@ -130,19 +103,6 @@ def _as_2d(field, value, cols):
     except ValueError:
         raise ParameterError(field, f"array of shape {a.shape}", f"broadcastable to (samples, {cols})") from None
     return np.atleast_2d(a) if a.ndim < 2 else a
-
-
-def check_read_inputs(arr, selected_row, v_read, temperature, v_wl):
-    """Checked ``(v_read [V], T [K], v_wl [V])`` of a read (``v_wl`` None: the array's)."""
-    arr.check_row(selected_row)
-    check_range("v_read", v_read, -5.0, 5.0, unit="V")
-    check_temperature("temperature", temperature)
-    v_wl = arr.v_wl if v_wl is None else float(check_range("v_wl", v_wl, 0.0, 10.0, lo_open=True, unit="V"))
-    T = float(temperature)
-    if arr.access.vto(T) <= 0:
-        raise ParameterError("temperature", T, "a temperature at which AccessNMOS.vto(T) > 0 "
-                             "(unselected cells must be off)")
-    return float(v_read), T, v_wl
 
 
 def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_scale=1.0, tmr_scale=1.0,
@@ -519,10 +479,6 @@ def _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polis
     return iters
 
 
-#: samples above which the exact fallback of the linearisation check refuses (solve_full per sample)
-MAX_EXACT = 256
-
-
 def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, rs, ts, dvt):
     """Core of :func:`read_currents` on checked inputs; ``rs``, ``ts``, ``dvt`` are (S, n_cols).
 
@@ -550,40 +506,6 @@ def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, 
             iters = max(iters, it)
     if S:
         check_off_state(nom, i_cell.min(axis=0), i_cell.max(axis=0), v_read, T)
-    exact = _exact_fallback(arr, nom, cell, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell,
+    exact = exact_fallback(arr, nom, cell, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell,
                             v_mtj) if S else None
     return i_cell, v_mtj, iters, nom, exact
-
-
-def _exact_fallback(arr, nom, cell, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell, v_mtj):
-    """Solve exactly the samples whose linearisation bound exceeds ``LIN_TOL`` (in place); see :func:`_solve_row`."""
-    from ...errors import SimulationError
-    from .checks import LIN_TOL
-    from .nodal import solve_full
-
-    bound = linearisation_bound(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, CHUNK)
-    if bound is None:
-        return None
-    bad = np.flatnonzero(bound > LIN_TOL)
-    if not bad.size:
-        return None
-    if bad.size > MAX_EXACT:
-        raise SimulationError(
-            f"read_currents: the linearisation of the unselected cells' MTJs may be off by up to "
-            f"{float(bound.max()):.3g} (relative, allowed {LIN_TOL:g}) in {bad.size} samples, more than the "
-            f"{MAX_EXACT} solved exactly per call (G_OFF(T) = {float(arr.access.g_off(T)):.3g} S, "
-            f"v_read = {v_read:g} V): use fewer samples per call, a smaller v_read or less leakage")
-    C = arr.cols
-    i_bl = np.empty((bad.size, nom.i_bl0.size))
-    for j, k in enumerate(bad):
-        one = slice(int(k), int(k) + 1)
-        sol = solve_full(arr, selected_row=nom.row, states=full[:, :C], v_read=v_read, temperature=T,
-                         r_scale=rs[one][0, :C], tmr_scale=ts[one][0, :C], vth_shift=dvt[one][0, :C], v_wl=v_wl,
-                         tol=tol,
-                         max_iter=max(max_iter, 60)).read
-        ref = sol.i_ref[0] if arr.n_ref else np.empty(0)
-        i_cell[k] = np.concatenate([sol.i_cell[0], ref])
-        v_mtj[k, :C] = sol.v_mtj[0]
-        i_bl[j, :C] = sol.i_bl[0]
-        i_bl[j, C:] = nom.i_bl0[C:] + nom.m_bl[C:] * i_cell[k, C:]
-    return bad, i_bl
