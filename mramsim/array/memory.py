@@ -14,7 +14,7 @@ import re
 
 from ..errors import ParameterError
 
-__all__ = ["memory_limit", "check_memory", "ENV_VAR"]
+__all__ = ["memory_limit", "check_memory", "check_blocks", "ENV_VAR"]
 
 ENV_VAR = "MRAMSIM_MEMORY_LIMIT"
 _GIB = 2.0 ** 30
@@ -63,3 +63,23 @@ def check_memory(key: str, nbytes: float, limit=None, what: str = "") -> None:
         value = f"{what} (about {nbytes / _GIB:.3g} GiB)" if what else f"about {nbytes / _GIB:.3g} GiB"
         raise ParameterError(key, value, f"an estimated memory of at most {lim / _GIB:.3g} GiB "
                              f"(limit: argument memory_limit or ${ENV_VAR}; default half the physical memory)")
+
+
+#: bytes per Monte Carlo block held until the run ends (result record, kept worst samples)
+BLOCK_BYTES = 1024
+#: float64 per sample and column of one block in flight (variables, currents, margins)
+BLOCK_FLOATS = 32
+
+
+def check_blocks(n_samples: int, block_size: int, cols: int, limit=None) -> None:
+    """Refuse a Monte Carlo whose block list or one block would exceed the memory limit.
+
+    ``n_samples`` samples in blocks of ``block_size`` [-] over ``cols``
+    columns: about ``BLOCK_BYTES`` per block kept, plus ``BLOCK_FLOATS``
+    float64 per sample and column of a block in flight.
+    """
+    n_blocks = -(-int(n_samples) // max(int(block_size), 1))
+    check_memory("n_samples / block_size", float(n_blocks) * BLOCK_BYTES, limit,
+                 f"{n_samples} samples in blocks of {block_size}: {n_blocks} blocks")
+    check_memory("block_size", 8.0 * BLOCK_FLOATS * block_size * cols, limit,
+                 f"{block_size} samples x {cols} columns")

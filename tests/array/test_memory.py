@@ -88,3 +88,25 @@ def test_read_memory_does_not_grow_with_the_samples():
     large = _extra_memory(arr, states, 32_000, rng)
     grown = 28_000 * 34 * 8                                  # one (S, n_cols) float array more
     assert large - small < min(2**20, grown / 4), (small, large)
+
+
+def test_read_margin_refuses_a_block_list_beyond_the_limit(monkeypatch):
+    from mramsim.array.margin import read_margin
+    from mramsim.array.read import ReadScheme
+    from mramsim.array.variation import Variation
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    arr = Array1T1MTJ(8, 8, mtj=CompactMTJ(r_p0=3500.0, tmr0=1.5))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ParameterError, match=r"n_samples / block_size = '10000000000 samples in blocks of 1"):
+            read_margin(arr, Variation(), ReadScheme(v_read=0.15), n_samples=10**10, seed=0, method="mc",
+                        block_size=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20
+    monkeypatch.setenv(ENV_VAR, "1M")
+    with pytest.raises(ParameterError, match="block_size"):
+        read_margin(arr, Variation(), ReadScheme(v_read=0.15), n_samples=10**6, seed=0, method="mc",
+                    block_size=10**5)
