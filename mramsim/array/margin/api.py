@@ -15,6 +15,7 @@ from scipy.special import ndtri
 from ..._validation import check_range
 from ...errors import ParameterError, UnknownNameError
 from ..read import ReadScheme
+from ..memory import check_blocks
 from ..solver import default_solver
 from ..variation import Variation
 from .evaluate import ReadContext, fixed_reference, nominal_reads
@@ -81,9 +82,10 @@ def _check_arguments(arr, var, read, *, method, n_samples, seed, is_samples, is_
                                     or not 0 <= selected_row < arr.rows):
         raise ParameterError("selected_row", selected_row, f"'worst' or an integer in [0, {arr.rows - 1}]")
     if block_size is None:
-        return max(1, CELLS_PER_BLOCK // arr.cols)
-    if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or block_size < 1:
+        block_size = max(1, CELLS_PER_BLOCK // arr.cols)
+    elif isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or block_size < 1:
         raise ParameterError("block_size", block_size, "an integer >= 1")
+    check_blocks(max(n_samples, is_max_samples), block_size, arr.n_cols)   # before any block list is built
     return block_size
 
 

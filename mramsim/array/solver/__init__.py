@@ -11,7 +11,14 @@ Modules, one idea each:
 * :mod:`.read` -- :func:`read_currents` (checked), :func:`read_uniform` (the
   unchecked fast entry of the Monte Carlo) and the per-row solve;
 * :mod:`.nodal` -- :func:`solve_full`, modified nodal analysis of every node
-  with sparse Newton, for checks.
+  with sparse Newton, for checks;
+* :mod:`.checks` -- the checks of every fast read on the voltages it solved:
+  unselected transistors off (else :class:`~mramsim.errors.ParameterError`)
+  and a bound of the unselected MTJs' linearisation error (samples above
+  1e-6 relative solved by :func:`solve_full`);
+* :mod:`.common` -- :class:`ReadSolution` and the input checks both solvers share.
+
+Memory is estimated before allocation (:mod:`mramsim.array.memory`).
 """
 from __future__ import annotations
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..memory import check_memory
+
 __all__ = ["unselected_conductance", "column_equivalents"]
 
 
@@ -73,6 +75,7 @@ def column_equivalents(arr, selected_row: int, full_states, v_read: float, tempe
     from scipy.linalg import solveh_banded
 
     R, C, s = arr.rows, arr.n_cols, selected_row
+    check_memory("rows x cols", 32 * 8.0 * R * C, None, f"{R} x {C}")
     gb, gs = 1.0 / arr.wires.r_bl, 1.0 / arr.wires.r_sl
     gu = unselected_conductance(arr, full_states, temperature, v_mtj_unselected).copy()
     gu[s, :] = 0.0                                   # the selected cell is solved separately

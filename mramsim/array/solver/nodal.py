@@ -22,7 +22,8 @@ from ..._validation import check_range
 from ...circuit.elements import level1_ids_derivs
 from ...constants import T_NOM
 from ...errors import ConvergenceError, ParameterError
-from .read import ReadSolution, check_read_inputs
+from ..memory import check_memory
+from .common import ReadSolution, check_read_inputs
 
 __all__ = ["FullSolution", "solve_full"]
 
@@ -48,7 +49,7 @@ class FullSolution:
 
 
 def solve_full(arr, *, selected_row, states, v_read, temperature=T_NOM, r_scale=1.0, tmr_scale=1.0,
-               vth_shift=0.0, v_wl=None, tol=1e-10, max_iter=60) -> FullSolution:
+               vth_shift=0.0, v_wl=None, tol=1e-10, max_iter=60, memory_limit=None) -> FullSolution:
     """Solve every node of the array (one sample) with sparse Newton; for checks.
 
     Parameters
@@ -57,6 +58,8 @@ def solve_full(arr, *, selected_row, states, v_read, temperature=T_NOM, r_scale=
         The array; its :attr:`~Array1T1MTJ.graph` is assembled.
     selected_row, states, v_read, temperature, v_wl, tol, max_iter
         As in :func:`read_currents`.
+    memory_limit : int, optional
+        Memory limit [bytes] (:mod:`mramsim.array.memory`).
     r_scale, tmr_scale : array_like
         Multipliers of the selected-row data cells, scalar or (cols,) [-].
     vth_shift : array_like
@@ -75,6 +78,8 @@ def solve_full(arr, *, selected_row, states, v_read, temperature=T_NOM, r_scale=
     from scipy.sparse.linalg import spsolve
 
     v_read, T, v_wl = check_read_inputs(arr, selected_row, v_read, temperature, v_wl)
+    # the networkx graph and the sparse Jacobian: about 4 KiB per cell
+    check_memory("rows x cols", 4096.0 * arr.rows * arr.n_cols, memory_limit, f"{arr.rows} x {arr.n_cols}")
     full = arr.full_states(states, selected_row)
     s = selected_row
     C = arr.cols

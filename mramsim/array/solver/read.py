@@ -39,9 +39,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..._validation import check_range, check_temperature
+from ..._validation import check_range
 from ...constants import T_NOM
 from ...errors import ConvergenceError, ParameterError
+from ..memory import check_memory
+from .checks import check_off_state, exact_fallback
+from .common import ReadSolution, check_read_inputs
 from .ladder import column_equivalents
 from .newton import CellNewton, transistor
 from .spline import mtj_spline, mtj_spline_iv
@@ -57,34 +60,6 @@ _NOMINAL_CACHE: "OrderedDict[tuple, _NominalRow]" = OrderedDict()
 #: full state maps of the uniform-state reads of :func:`read_uniform`
 _FULL_MAX = 256
 _FULL_CACHE: dict = {}
-
-
-@dataclass(frozen=True)
-class ReadSolution:
-    """Solution of a read of one row for a batch of samples.
-
-    Parameters
-    ----------
-    i_cell : ndarray
-        (samples, cols) current through each selected data cell, BL -> SL [A].
-    i_bl : ndarray
-        (samples, cols) current delivered by each data BL driver (selected cell
-        plus leakage of the unselected cells) [A].
-    v_mtj : ndarray
-        (samples, cols) voltage across each selected MTJ [V].
-    iterations : int
-        Newton iterations used (the largest over all chunks, both phases).
-    i_ref : ndarray or None
-        (samples, n_ref) selected-cell currents of the reference columns [A]
-        (nominal cells), None when the array has none.
-    """
-
-    i_cell: np.ndarray
-    i_bl: np.ndarray
-    v_mtj: np.ndarray
-    iterations: int
-    i_ref: np.ndarray | None = None
-
 
 
 def array_key(arr):
@@ -130,21 +105,9 @@ def _as_2d(field, value, cols):
     return np.atleast_2d(a) if a.ndim < 2 else a
 
 
-def check_read_inputs(arr, selected_row, v_read, temperature, v_wl):
-    """Checked ``(v_read [V], T [K], v_wl [V])`` of a read (``v_wl`` None: the array's)."""
-    arr.check_row(selected_row)
-    check_range("v_read", v_read, -5.0, 5.0, unit="V")
-    check_temperature("temperature", temperature)
-    v_wl = arr.v_wl if v_wl is None else float(check_range("v_wl", v_wl, 0.0, 10.0, lo_open=True, unit="V"))
-    T = float(temperature)
-    if arr.access.vto(T) <= 0:
-        raise ParameterError("temperature", T, "a temperature at which AccessNMOS.vto(T) > 0 "
-                             "(unselected cells must be off)")
-    return float(v_read), T, v_wl
-
-
 def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_scale=1.0, tmr_scale=1.0,
-                  vth_shift=0.0, v_wl=None, tol=1e-10, max_iter=60, polish=None) -> ReadSolution:
+                  vth_shift=0.0, v_wl=None, tol=1e-10, max_iter=60, polish=None,
+                  memory_limit=None) -> ReadSolution:
     """Read currents of the selected row for a batch of Monte Carlo samples.
 
     Parameters
@@ -178,17 +141,30 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
         after the spline phase. Default: only when the spline misses its
         accuracy check (relative error of R_P, R_AP above 1e-9 at the
         interval midpoints even with 32769 nodes).
+    memory_limit : int, optional
+        Memory limit [bytes] of the size checks (:mod:`mramsim.array.memory`;
+        default ``$MRAMSIM_MEMORY_LIMIT`` or half the physical memory).
 
     Returns
     -------
     ReadSolution
+        Samples whose linearisation bound (:mod:`.checks`) exceeds 1e-6
+        relative are solved exactly by :func:`solve_full` (at most
+        ``MAX_EXACT`` per call).
 
     Raises
     ------
     ConvergenceError
         If any sample/column has not converged within ``max_iter``.
+    ParameterError
+        If an unselected access transistor turns on at the solved voltages
+        (V_TO(T) <= 0, or a negative read with |v_read| above about V_TO(T)),
+        or the estimated memory exceeds the limit.
+    SimulationError
+        If more than ``MAX_EXACT`` samples need the exact solve.
     """
     v_read, T, v_wl = check_read_inputs(arr, selected_row, v_read, temperature, v_wl)
+    check_sizes(arr, 0, memory_limit)
     check_range("tol", tol, 0.0, 1e-3, lo_open=True, unit="V")
     if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ParameterError("max_iter", max_iter, "an integer >= 1")
@@ -204,19 +180,15 @@ def read_currents(arr, *, selected_row, states, v_read, temperature=T_NOM, r_sca
     for name, a in (("r_scale", rs), ("tmr_scale", ts), ("vth_shift", dvt)):
         if a.shape[0] not in (1, S):
             raise ParameterError(name, f"array of shape {a.shape}", f"first axis 1 or {S} (samples)")
-    # append nominal reference columns
-    if arr.n_ref:
-        ones = np.ones((1, arr.n_ref))
-        rs = np.concatenate([np.broadcast_to(rs, (rs.shape[0], C)), np.broadcast_to(ones, (rs.shape[0], arr.n_ref))], 1)
-        ts = np.concatenate([np.broadcast_to(ts, (ts.shape[0], C)), np.broadcast_to(ones, (ts.shape[0], arr.n_ref))], 1)
-        dvt = np.concatenate([np.broadcast_to(dvt, (dvt.shape[0], C)),
-                              np.zeros((dvt.shape[0], arr.n_ref))], 1)
-    rs = np.broadcast_to(rs, (S, nc))
-    ts = np.broadcast_to(ts, (S, nc))
-    dvt = np.broadcast_to(dvt, (S, nc))
-    i_cell, v_mtj, iters, nom = _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish,
-                                           rs, ts, dvt)
-    i_bl = nom.i_bl0[None, :] + nom.m_bl[None, :] * i_cell
+    check_sizes(arr, S, memory_limit)
+    # nominal reference columns appended chunk by chunk
+    rs, ts, dvt = (_Padded(a, S, C, arr.n_ref, f) for a, f in ((rs, 1.0), (ts, 1.0), (dvt, 0.0)))
+    i_cell, v_mtj, iters, nom, exact = _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish,
+                                                  rs, ts, dvt)
+    i_bl = np.multiply(nom.m_bl[None, :], i_cell)           # in place: no (S, n_cols) temporary
+    i_bl += nom.i_bl0[None, :]
+    if exact is not None:
+        i_bl[exact[0]] = exact[1]
     ref = i_cell[:, C:] if arr.n_ref else None
     return ReadSolution(i_cell=i_cell[:, :C], i_bl=i_bl[:, :C], v_mtj=v_mtj[:, :C], iterations=iters, i_ref=ref)
 
@@ -232,8 +204,9 @@ def read_uniform(arr, selected_row, state, v_read, temperature, r_scale, tmr_sca
     ``temperature`` [K] as :func:`read_currents` accepts them, ``r_scale``,
     ``tmr_scale``, ``vth_shift`` float64 arrays of shape (samples, cols) with
     finite values in the ranges :func:`read_currents` accepts. Default
-    ``v_wl``, ``tol`` and ``max_iter``; the same arithmetic as
-    :func:`read_currents` (equal results).
+    ``v_wl``, ``tol`` and ``max_iter``; the same arithmetic and the same
+    checks of the solved voltages as :func:`read_currents` (equal results,
+    the same errors: unselected transistors on, linearisation bound, memory).
 
     Returns
     -------
@@ -249,17 +222,43 @@ def read_uniform(arr, selected_row, state, v_read, temperature, r_scale, tmr_sca
         if len(_FULL_CACHE) >= _FULL_MAX:
             _FULL_CACHE.clear()
         _FULL_CACHE[fk] = full
-    if arr.n_ref:
-        S = rs.shape[0]
-        ones = np.ones((S, arr.n_ref))
-        rs = np.concatenate([rs, ones], 1)
-        ts = np.concatenate([ts, ones], 1)
-        dvt = np.concatenate([dvt, np.zeros((S, arr.n_ref))], 1)
-    i_cell, v_mtj, _, _ = _solve_row(arr, selected_row, full, float(v_read), float(temperature), arr.v_wl, 1e-10,
+    S = rs.shape[0]
+    check_sizes(arr, S)
+    rs, ts, dvt = (_Padded(a, S, C, arr.n_ref, f) for a, f in ((rs, 1.0), (ts, 1.0), (dvt, 0.0)))
+    i_cell, v_mtj, _, _, _ = _solve_row(arr, selected_row, full, float(v_read), float(temperature), arr.v_wl, 1e-10,
                                      60, None, rs, ts, dvt)
     if arr.n_ref:
         return i_cell[:, :C], v_mtj[:, :C]
     return i_cell, v_mtj
+
+
+def check_sizes(arr, samples, memory_limit=None):
+    """Refuse a read whose arrays would exceed the memory limit (:func:`mramsim.array.memory.check_memory`).
+
+    The ladder holds about 32 float64 per cell (rows x n_cols); the outputs
+    3 float64 per sample and column; the chunks a constant amount.
+    """
+    rows, nc = int(arr.rows), int(arr.n_cols)
+    check_memory("rows x cols", 32 * 8.0 * rows * nc, memory_limit, f"{rows} x {nc}")
+    if samples:
+        check_memory("samples", 4 * 8.0 * samples * nc + 64 * 8.0 * CHUNK, memory_limit,
+                     f"{samples} samples x {nc} columns")
+
+
+class _Padded:
+    """(S, n_cols) samples: a (S or 1, cols) array with constant reference columns, built per row slice."""
+
+    def __init__(self, a, S, cols, n_ref, fill):
+        self.a, self.cols, self.n_ref, self.fill = a, cols, n_ref, fill
+        self.shape = (S, cols + n_ref)
+
+    def __getitem__(self, sl):
+        m = len(range(*sl.indices(self.shape[0])))
+        a = self.a
+        part = np.broadcast_to(a if a.shape[0] == 1 else a[sl], (m, self.cols))
+        if not self.n_ref:
+            return part
+        return np.concatenate([part, np.full((m, self.n_ref), self.fill)], 1)
 
 
 # -- the per-row solve ---------------------------------------------------------------------------
@@ -271,7 +270,12 @@ class _NominalRow:
     gate overdrive at zero current [V]; ``lo``, ``hi`` the clip bounds [V];
     ``xn`` the nominal MTJ voltage [V]; ``dx_drs``, ``dx_dsts``, ``dx_dvt`` its
     sensitivities [V, V, V/V]; ``i_bl0``, ``m_bl`` the BL driver current at
-    zero cell current [A] and per unit cell current [-].
+    zero cell current [A] and per unit cell current [-]. For the checks
+    (:mod:`.checks`): ``row`` the selected row, ``full`` the states, ``v0``,
+    ``dv`` the ladder node voltages [V, V/A], ``r_m`` the unselected MTJs'
+    static R [ohm], ``frac_mid``, ``frac_mtj`` the shares of an unselected
+    cell's voltage across its transistor and its MTJ [-], ``vto`` V_TO(T) [V],
+    ``i_n`` the nominal cell current [A].
     """
 
     vth: np.ndarray
@@ -286,6 +290,15 @@ class _NominalRow:
     dx_dvt: np.ndarray
     i_bl0: np.ndarray
     m_bl: np.ndarray
+    row: int = 0
+    full: np.ndarray | None = None
+    v0: np.ndarray | None = None
+    dv: np.ndarray | None = None
+    r_m: np.ndarray | None = None
+    frac_mid: np.ndarray | None = None
+    frac_mtj: np.ndarray | None = None
+    vto: float = 0.0
+    i_n: np.ndarray | None = None
     tiled: dict = field(default_factory=dict)
 
     def tiled_group(self, want, cols_g, rows_per_chunk):
@@ -349,7 +362,7 @@ def _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, c
     else:
         raise ConvergenceError(f"read_currents: unselected-cell operating point not converged "
                                f"(last change {change:.3g} V > tol={tol:g} V)")
-    return eq, a_c, lo_c, hi_c, xn
+    return eq, a_c, lo_c, hi_c, xn, r_m
 
 
 def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto):
@@ -361,8 +374,8 @@ def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, 
         if hit is not None:
             _NOMINAL_CACHE.move_to_end(key)
             return hit
-    eq, a_c, lo_c, hi_c, xn = _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, cell,
-                                                          vto)
+    eq, a_c, lo_c, hi_c, xn, r_m = _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol,
+                                                               cell, vto)
     vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
     state = full[selected_row].astype(float)
     one = np.ones(full.shape[1])
@@ -379,7 +392,10 @@ def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, 
     nom = _NominalRow(vth=vth_c, rth=rth_c, kb=kb_c, a=a_c, lo=lo_c, hi=hi_c, xn=xn,
                       dx_drs=i_n * loop / fp_n,                          # dI/drs = -I (at rs = 1)
                       dx_dsts=i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n,
-                      dx_dvt=-gm_n / fp_n, i_bl0=eq["i_bl0"], m_bl=eq["m_bl"])
+                      dx_dvt=-gm_n / fp_n, i_bl0=eq["i_bl0"], m_bl=eq["m_bl"], row=int(selected_row),
+                      full=full, v0=eq["v0"], dv=eq["dv"], r_m=r_m, frac_mid=(1.0 / cell.goff) / (r_m + 1.0 / cell.goff),
+                      frac_mtj=r_m / (r_m + 1.0 / cell.goff), vto=float(vto), i_n=np.asarray(i_n, float))
+    check_off_state(nom, nom.i_n, nom.i_n, v_read, T)
     if key is not None:
         if len(_NOMINAL_CACHE) >= _NOMINAL_MAX:
             _NOMINAL_CACHE.popitem(last=False)
@@ -406,42 +422,40 @@ def _taylor_start(tb, rs_b, sts_b, dvt_b, w):
     return x
 
 
-def _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polish):
+def _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polish, i_out, x_out):
     """Newton of the columns ``cols_g`` whose selected cells are all in state ``want`` (0.0 or 1.0).
 
-    The group's sample arrays are gathered once (contiguous), then walked in
-    chunks of about ``CHUNK`` elements: phase A to ``tol_a``, then (``polish``)
-    phase B to ``tol`` [V]. Returns ``(i_g, x_g, iterations)``
-    with (S, len(cols_g)) arrays.
+    ``rs``, ``ts``, ``dvt`` are (S, n_cols) (broadcast views allowed). The
+    samples are walked in chunks of about ``CHUNK`` elements, each chunk's
+    group columns gathered (contiguous): phase A to ``tol_a``, then
+    (``polish``) phase B to ``tol`` [V]. The results go into the columns
+    ``cols_g`` of ``i_out``, ``x_out`` (S, n_cols); memory apart from these
+    does not grow with S. Returns the iterations.
     """
     S, nc = rs.shape
     is_ap = want == 1.0
     ng = cols_g.size
+    every = ng == nc
     rows_per_chunk = max(1, CHUNK // ng)
     tiled = nom.tiled_group(want, cols_g, rows_per_chunk)
-    if ng == nc:
-        rs_g, ts_g, dvt_g = rs, ts, dvt
-    else:
-        rs_g = np.take(rs, cols_g, axis=1)          # take: much faster than fancy indexing
-        ts_g = np.take(ts, cols_g, axis=1)
-        dvt_g = np.take(dvt, cols_g, axis=1)
-    i_g = np.empty((S, ng))
-    x_g = np.empty((S, ng))
     iters = 0
     for r0 in range(0, S, rows_per_chunk):
         sl = slice(r0, min(S, r0 + rows_per_chunk))
         m = sl.stop - sl.start
         tb = {k: v[: m * ng] for k, v in tiled.items()}
-        rs2, ts2 = rs_g[sl], ts_g[sl]
+        if every:
+            rs2, ts2, dvt2 = (np.ascontiguousarray(a[sl]) for a in (rs, ts, dvt))
+        else:                                        # take: much faster than fancy indexing
+            rs2, ts2, dvt2 = (np.take(a[sl], cols_g, axis=1) for a in (rs, ts, dvt))
         rs_b = rs2.reshape(-1)
         sts_b = ts2.reshape(-1) if is_ap else None
-        dvt_b = dvt_g[sl].reshape(-1)
+        dvt_b = dvt2.reshape(-1)
         a_b = tb["a"] - dvt_b
         w = np.empty(m * ng)
         x = _taylor_start(tb, rs_b, sts_b, dvt_b, w)
         np.divide(1.0, rs_b, out=w)
-        xo = x_g[sl].reshape(-1)                  # rows of a C-contiguous array: views
-        io = i_g[sl].reshape(-1)
+        xo = x_out[sl].reshape(-1) if every else np.empty(m * ng)      # rows of a C-contiguous array: views
+        io = i_out[sl].reshape(-1) if every else np.empty(m * ng)
         args = (rs_b, sts_b, a_b, tb["vth"], tb["rth"], tb["kb"], tb["lo"], tb["hi"])
         x, i1, na = cell.solve(x, *args, tol=tol_a, out_x=xo, out_i=io, inv_rs=w)
         nb = 0
@@ -454,18 +468,25 @@ def _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polis
 
             x, i1, nb = cell.solve(x, *args, tol=tol, exact=exact)
         iters = max(iters, na + nb)
-        if i1 is not io:
-            i_g[sl] = i1.reshape(m, ng)
-        if x is not xo:
-            x_g[sl] = x.reshape(m, ng)
-    return i_g, x_g, iters
+        if every:
+            if i1 is not io:
+                i_out[sl] = i1.reshape(m, ng)
+            if x is not xo:
+                x_out[sl] = x.reshape(m, ng)
+        else:
+            i_out[sl, cols_g] = i1.reshape(m, ng)
+            x_out[sl, cols_g] = x.reshape(m, ng)
+    return iters
 
 
 def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, rs, ts, dvt):
     """Core of :func:`read_currents` on checked inputs; ``rs``, ``ts``, ``dvt`` are (S, n_cols).
 
-    Returns ``(i_cell, v_mtj, iterations, nominal)`` with (S, n_cols) arrays
-    (reference columns included) and the :class:`_NominalRow`.
+    Returns ``(i_cell, v_mtj, iterations, nominal, exact)`` with (S, n_cols)
+    arrays (reference columns included), the :class:`_NominalRow` and
+    ``exact``: None, or ``(samples, i_bl)`` the samples solved exactly by
+    :func:`~mramsim.array.solver.solve_full` because the linearisation bound
+    (:mod:`.checks`) exceeded ``LIN_TOL`` and their (k, n_cols) BL currents [A].
     """
     cell, vto = _cell_newton(arr, v_read, T, max_iter)
     polish = (not cell.sp.ok) if polish is None else bool(polish)
@@ -474,21 +495,17 @@ def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, 
     # root within ~(tol_a)^2 / V, far below tol; phase B then checks the exact model against tol.
     tol_a = max(tol, 1e-7) if polish else tol
     state = full[selected_row].astype(float)
-    nc = rs.shape[1]
-    parts = []
+    S, nc = rs.shape
+    i_cell = np.empty((S, nc))
+    v_mtj = np.empty((S, nc))
     iters = 0
     for want in (0.0, 1.0):                     # P and AP columns: two groups (P needs no TMR term)
         cols_g = np.flatnonzero(state == want)
-        if not cols_g.size:
-            continue
-        i_g, x_g, it = _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polish)
-        iters = max(iters, it)
-        if cols_g.size == nc:                   # one group: every column, in order
-            return i_g, x_g, iters, nom
-        parts.append((cols_g, i_g, x_g))
-    order = np.concatenate([p[0] for p in parts])
-    inv = np.empty_like(order)
-    inv[order] = np.arange(order.size)
-    i_cell = np.take(np.concatenate([p[1] for p in parts], axis=1), inv, axis=1)
-    v_mtj = np.take(np.concatenate([p[2] for p in parts], axis=1), inv, axis=1)
-    return i_cell, v_mtj, iters, nom
+        if cols_g.size:
+            it = _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polish, i_cell, v_mtj)
+            iters = max(iters, it)
+    if S:
+        check_off_state(nom, i_cell.min(axis=0), i_cell.max(axis=0), v_read, T)
+    exact = exact_fallback(arr, nom, cell, full, v_read, T, v_wl, tol, max_iter, rs, ts, dvt, i_cell,
+                            v_mtj) if S else None
+    return i_cell, v_mtj, iters, nom, exact
