@@ -21,7 +21,7 @@ import importlib
 from ..._text import check_name
 from ...errors import ParameterError, UnknownNameError
 
-__all__ = ["DIALECTS", "FILE_SUFFIX", "render", "check_name", "dialects", "filename"]
+__all__ = ["DIALECTS", "FILE_SUFFIX", "render", "check_name", "dialects", "filename", "read_card", "stale_cards"]
 
 #: dialect name -> renderer module (each has ``render(cm, name, statistical, **options) -> str``)
 DIALECTS = {
@@ -96,3 +96,17 @@ def write_cards(cm, preset: str, dialect: str, out) -> list:
         cm.write(path, d)
         paths.append(path)
     return paths
+
+
+def read_card(path):
+    """The :class:`CompactMTJ` of a card file of any dialect (:mod:`.reader`)."""
+    from .reader import read_card as _read
+
+    return _read(path)
+
+
+def stale_cards(folder, presets=None) -> list:
+    """Shipped card files in ``folder`` that differ in behaviour or structure from a fresh export (:mod:`.reader`)."""
+    from .reader import stale_cards as _stale
+
+    return _stale(folder, presets)
