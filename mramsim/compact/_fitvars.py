@@ -86,7 +86,14 @@ def table_anchors(V, T, rp, rap, t_nom) -> dict:
             j = below[0]
             vh = v[j - 1] + (v[j] - v[j - 1]) * (r[j - 1] - 0.5) / (r[j - 1] - r[j])
         else:
-            vh = 2.0 * max(v.max(), 0.05)
+            # no crossing in the table: quadratic through the last three points, solved beyond them
+            c = np.polyfit(v[-3:], r[-3:], 2)
+            roots = np.roots(c - np.array([0.0, 0.0, 0.5]))
+            roots = roots[np.isreal(roots)].real
+            roots = roots[(roots > v[-1]) & (roots < 2.0 * v[-1])]
+            if roots.size == 0:
+                continue                      # no anchor: V_h is left to the fit
+            vh = float(roots.min())
         out["ln_" + key] = float(np.log(vh))
     return out
 
@@ -187,7 +194,8 @@ class FitProblem:
             a = self.anchors
             anch = ANCHOR_WEIGHT * np.array([
                 np.log(cm.r_p0) - a["ln_r_p0"], np.log(cm.tmr0) - a["ln_tmr0"],
-                np.log(cm.vh_pos) - a["ln_vh_pos"], np.log(cm.vh_neg) - a["ln_vh_neg"],
+                np.log(cm.vh_pos) - a.get("ln_vh_pos", np.log(cm.vh_pos)),
+                np.log(cm.vh_neg) - a.get("ln_vh_neg", np.log(cm.vh_neg)),
                 100.0 * (cm.tc_rp - a["tc_rp"]), 100.0 * (cm.tc_tmr - a["tc_tmr"])])
             return np.concatenate([lrp.ravel(), (lrp + np.log1p(tmr)).ravel() - self.y[self.y.size // 2:]
                                    + 0 * lrp.ravel(), anch])[: 0] if False else np.concatenate(
@@ -208,7 +216,7 @@ class FitProblem:
         for _ in range(len(VARS)):
             x0, lo, hi = self._x0(current)
             sol = least_squares(self.residuals, x0, bounds=(lo, hi), method="trf", x_scale=1.0,
-                                ftol=1e-15, xtol=1e-15, gtol=1e-15, max_nfev=max_nfev, tr_solver="exact")
+                                ftol=1e-13, xtol=1e-13, gtol=1e-13, max_nfev=max_nfev, tr_solver="exact")
             current.update(zip(self.free, sol.x))
             span = np.where(np.isfinite(hi - lo), hi - lo, 1.0)
             pinned = [n for n, xi, a, b, s in zip(self.free, sol.x, lo, hi, span)
@@ -219,6 +227,12 @@ class FitProblem:
                     self.fixed[n] = [self.value(n, xi), "pinned at a bound of the fit"]
                 self.free = [n for n in self.free if n not in self.fixed]
                 self._magnon_off_if_needed()
+                if "magnon_share" in pinned and self.fixed["magnon_share"][0] > 0.5:
+                    # elastic TMR bias-independent: its bias-shape parameters have no effect
+                    for n in ("tmr_q", "tc_vbias"):
+                        if n in self.free:
+                            self.fixed[n] = [0.0, "no effect (magnon share at its bound)"]
+                    self.free = [n for n in self.free if n not in self.fixed]
                 continue
             corr, se = self._covariance(sol)
             c = np.abs(corr) - np.eye(len(self.free))

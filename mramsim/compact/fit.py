@@ -14,7 +14,7 @@ model's closed-form V_h constraint holds everywhere in the box).
    coefficients (linear least squares); TMR_0 and its slope from a quadratic
    in T of ln TMR(V = 0); V_h from the table's half-TMR crossing;
 2. :func:`scipy.optimize.least_squares` (trust-region reflective, exact
-   sub-solver, tolerances 1e-15, so the solution does not depend on where the
+   sub-solver, tolerances 1e-13, so the solution does not depend on where the
    iterations stop);
 3. identifiability: the covariance :math:`s^2 (J^TJ)^{-1}` of the scaled
    variables at the solution gives standard errors and correlations; a
@@ -199,7 +199,7 @@ from ._fitvars import FitProblem  # noqa: E402  (the scaled-variable machinery)
 def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v_c: float = 1.5,
                 v_w: float = 0.02, t_nom: float = T_NOM, tmr_temperature: str = "auto", name: str = "mtj",
                 area: float | None = None, provenance: dict | None = None, magnon: bool = True,
-                v_fit: float | None = None, max_nfev: int = 3000) -> CompactMTJ:
+                v_fit: float | None = None, max_nfev: int = 600) -> CompactMTJ:
     """Fit a :class:`CompactMTJ` to an :class:`RVTable`.
 
     Parameters
