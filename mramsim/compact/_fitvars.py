@@ -196,7 +196,7 @@ class FitProblem:
                 np.log(cm.r_p0) - a["ln_r_p0"], np.log(cm.tmr0) - a["ln_tmr0"],
                 np.log(cm.vh_pos) - a.get("ln_vh_pos", np.log(cm.vh_pos)),
                 np.log(cm.vh_neg) - a.get("ln_vh_neg", np.log(cm.vh_neg)),
-                100.0 * (cm.tc_rp - a["tc_rp"]), 100.0 * (cm.tc_tmr - a["tc_tmr"])])
+                1e3 * (cm.tc_rp - a["tc_rp"]), 1e3 * (cm.tc_tmr - a["tc_tmr"])])
             return np.concatenate([lrp.ravel(), (lrp + np.log1p(tmr)).ravel() - self.y[self.y.size // 2:]
                                    + 0 * lrp.ravel(), anch])[: 0] if False else np.concatenate(
                 [np.concatenate([lrp.ravel(), (lrp + np.log1p(tmr)).ravel()]) - self.y, anch])
