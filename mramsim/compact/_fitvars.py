@@ -54,7 +54,7 @@ def julliere_polarization(tmr0: float) -> float:
 
 
 #: Weight of the anchor residuals (named parameters vs their table values).
-ANCHOR_WEIGHT = 30.0
+ANCHOR_WEIGHT = 0.0
 
 
 def table_anchors(V, T, rp, rap, t_nom) -> dict:
@@ -112,6 +112,11 @@ class FitProblem:
         self.anchors = table_anchors(self.V, self.T, rp, rap, self.base["t_nom"])
         names = list(VARS)
         self.fixed = {}
+        a = self.anchors
+        for n, key, f in (("r_p0", "ln_r_p0", np.exp), ("tmr0", "ln_tmr0", np.exp), ("vh_pos", "ln_vh_pos", np.exp),
+                          ("vh_neg", "ln_vh_neg", np.exp), ("tc_rp", "tc_rp", float), ("tc_tmr", "tc_tmr", float)):
+            if key in a:
+                self.fixed[n] = [float(f(a[key])), "constraint: the table's value at t_nom"]
         if law == "exp":
             self.fixed["p_nom"] = [0.0, "exp temperature law"]
         else:

@@ -68,8 +68,8 @@ doi:10.1103/PhysRevLett.79.3744): :math:`G_P = G^{el}_P + Q\,G^{el}_{AP}`,
     \qquad Q = q_m\,[F(z) - F(\epsilon)],\quad
     z = \sqrt{(V/v_m)^2 + \epsilon^2},\quad \epsilon = \frac{n_m k_B T}{e\, v_m}
 
-with :math:`F(z) = z^{3/2}/(5/2 + \tfrac35 z^{1/2} + z^{3/2})`, a smooth
-form of Zhang's emission factor (:math:`\tfrac25 x^{3/2}` below the magnon
+with :math:`F` the smooth rational form of Zhang's emission factor in
+:func:`magnon_F` (:math:`\tfrac25 x^{3/2}` below the magnon
 cut-off :math:`e v_m`, :math:`1 - \tfrac{3}{5x}` above). :math:`Q(0) = 0`,
 so R_P and TMR at V = 0 are the elastic ones.
 
@@ -149,12 +149,29 @@ NUMERIC_PARAMETERS = tuple(PARAMETER_UNITS)
 T_MAX_SHANG = 1000.0
 
 
+#: Constants (c1, c2, g0) of the smooth magnon emission factor :func:`magnon_F`.
+MAGNON_C = (-1.0084, 3.333, 1.4107)
+
+
 def magnon_F(z):
-    """Smooth magnon emission factor F(z) = z^1.5/(2.5 + 0.6 z^0.5 + z^1.5) and dF/dz."""
+    r"""Smooth magnon emission factor and its derivative, (F(z), dF/dz).
+
+    :math:`F(z) = z^{3/2}(1 + c_1 z + c_2 z^2)/(5/2 + z^{3/2}(g_0 + g_1 z + c_2 z^2))`,
+    :math:`g_1 = c_1 + \tfrac35 c_2`: :math:`\tfrac25 z^{3/2}` at small z,
+    :math:`1 - \tfrac{3}{5z}` at large z (Zhang 1997's limits), within 0.012 of
+    Zhang's piecewise factor everywhere; increasing, numerator and denominator > 0.
+    """
+    c1, c2, g0 = MAGNON_C
+    g1 = c1 + 0.6 * c2
     s = np.sqrt(z)
     z15 = z * s
-    den = 2.5 + 0.6 * s + z15
-    return z15 / den, (1.5 * 2.5 * s + 0.6 * z) / (den * den)
+    pz = 1.0 + z * (c1 + c2 * z)
+    qz = g0 + z * (g1 + c2 * z)
+    den = 2.5 + z15 * qz
+    dnum = s * (1.5 * pz + z * (c1 + 2.0 * c2 * z))
+    dden = s * (1.5 * qz + z * (g1 + 2.0 * c2 * z))
+    num = z15 * pz
+    return num / den, (dnum * den - num * dden) / (den * den)
 
 
 @dataclass(frozen=True, eq=False)
