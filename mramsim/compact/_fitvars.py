@@ -45,16 +45,15 @@ VARS = {
     "n_mag": _LIN + (0.05, 20.0),
 }
 
+#: Reason recorded for the named parameters taken from the table (:func:`table_anchors`).
+CONSTRAINT = "constraint: the table's value at V = 0 (V_h: half-TMR crossing), t_nom"
+
 _RP_BASIS = ("r_p0", "b1", "b2", "b3", "b4", "tc_rp", "tc2_rp", "tc_rp_bias")
 
 
 def julliere_polarization(tmr0: float) -> float:
     """P with Julliere's TMR = 2P^2/(1 - P^2) equal to tmr0 [-]."""
     return float(np.sqrt(tmr0 / (2.0 + tmr0)))
-
-
-#: Weight of the anchor residuals (named parameters vs their table values).
-ANCHOR_WEIGHT = 0.0
 
 
 def table_anchors(V, T, rp, rap, t_nom) -> dict:
@@ -115,8 +114,8 @@ class FitProblem:
         a = self.anchors
         for n, key, f in (("r_p0", "ln_r_p0", np.exp), ("tmr0", "ln_tmr0", np.exp), ("vh_pos", "ln_vh_pos", np.exp),
                           ("vh_neg", "ln_vh_neg", np.exp), ("tc_rp", "tc_rp", float), ("tc_tmr", "tc_tmr", float)):
-            if key in a:
-                self.fixed[n] = [float(f(a[key])), "constraint: the table's value at t_nom"]
+            if key in a:          # exact constraint: the named parameter is the table's value
+                self.fixed[n] = [float(f(a[key])), CONSTRAINT]
         if law == "exp":
             self.fixed["p_nom"] = [0.0, "exp temperature law"]
         else:
@@ -192,21 +191,13 @@ class FitProblem:
         return CompactMTJ(**self.base, **self.params(x))
 
     def residuals(self, x):
+        """ln R_model - ln R_table for P then AP (a constant vector where the parameters are invalid)."""
         try:
-            cm = self.model(x)
-            rp, tmr = cm._eval(self.Vg, self.Tg)
+            rp, tmr = self.model(x)._eval(self.Vg, self.Tg)
             lrp = np.log(rp)
-            a = self.anchors
-            anch = ANCHOR_WEIGHT * np.array([
-                np.log(cm.r_p0) - a["ln_r_p0"], np.log(cm.tmr0) - a["ln_tmr0"],
-                np.log(cm.vh_pos) - a.get("ln_vh_pos", np.log(cm.vh_pos)),
-                np.log(cm.vh_neg) - a.get("ln_vh_neg", np.log(cm.vh_neg)),
-                1e3 * (cm.tc_rp - a["tc_rp"]), 1e3 * (cm.tc_tmr - a["tc_tmr"])])
-            return np.concatenate([lrp.ravel(), (lrp + np.log1p(tmr)).ravel() - self.y[self.y.size // 2:]
-                                   + 0 * lrp.ravel(), anch])[: 0] if False else np.concatenate(
-                [np.concatenate([lrp.ravel(), (lrp + np.log1p(tmr)).ravel()]) - self.y, anch])
+            return np.concatenate([lrp.ravel(), (lrp + np.log1p(tmr)).ravel()]) - self.y
         except (ParameterError, FloatingPointError):
-            return np.full(self.y.size + 6, 1.0)
+            return np.full(self.y.size, 1.0)
 
     # -- solve with the identifiability rules --------------------------------------------
     def _x0(self, current: dict):

@@ -10,12 +10,19 @@ share :math:`m = Q(V_{ref})(3 + \mathrm{TMR}_0) \in [0, 1)` of the half-TMR
 budget it uses, :math:`V_{ref} = (V_{h+}^8 + V_{h-}^8)^{1/8}`, so the
 model's closed-form V_h constraint holds everywhere in the box).
 
-1. start values in closed form: ln R_P is *linear* in the elastic
-   coefficients (linear least squares); TMR_0 and its slope from a quadratic
-   in T of ln TMR(V = 0); V_h from the table's half-TMR crossing;
+1. the named parameters are *constraints*, not fitted: r_p0, tmr0 and
+   their temperature slopes tc_rp, tc_tmr are the table's values at V = 0,
+   t_nom (a quadratic in T through the three temperatures nearest t_nom),
+   vh_pos/vh_neg its half-TMR crossings at t_nom (linear interpolation in V,
+   a quadratic extrapolation when the crossing lies beyond the table). Since
+   the model's own V = 0 values, slopes and half-TMR biases are exactly
+   these parameters (closed forms in :mod:`mramsim.compact.model`), the
+   model meets them exactly and the remaining shape parameters are fitted;
+   start values in closed form: ln R_P is *linear* in the elastic
+   coefficients (linear least squares);
 2. :func:`scipy.optimize.least_squares` (trust-region reflective, exact
    sub-solver, tolerances 1e-13, so the solution does not depend on where the
-   iterations stop);
+   iterations stop; BLAS limited to one thread while it runs);
 3. identifiability: the covariance :math:`s^2 (J^TJ)^{-1}` of the scaled
    variables at the solution gives standard errors and correlations; a
    parameter pinned at a bound is fixed there, and of a pair with
@@ -196,6 +203,17 @@ def fit_errors(cm: CompactMTJ, table, v_window: float = 0.5, t_window=(233.15, 3
 from ._fitvars import FitProblem  # noqa: E402  (the scaled-variable machinery)
 
 
+def _one_blas_thread():
+    """Limit BLAS to one thread during the fit (its small SVDs run ~100x slower oversubscribed)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional speed-up
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
 def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v_c: float = 1.5,
                 v_w: float = 0.02, t_nom: float = T_NOM, tmr_temperature: str = "auto", name: str = "mtj",
                 area: float | None = None, provenance: dict | None = None, magnon: bool = True,
@@ -279,13 +297,14 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
 
     laws = ["exp", "shang"] if tmr_temperature == "auto" else [tmr_temperature]
     candidates = []
-    for law in laws:
-        prob = FitProblem(data, fixed_model, law, magnon)
-        try:
-            out = prob.solve(max_nfev)
-        except (ParameterError, FloatingPointError, np.linalg.LinAlgError):
-            continue
-        candidates.append((out["max_abs_res"], law, out))
+    with _one_blas_thread():
+        for law in laws:
+            prob = FitProblem(data, fixed_model, law, magnon)
+            try:
+                out = prob.solve(max_nfev)
+            except (ParameterError, FloatingPointError, np.linalg.LinAlgError):
+                continue
+            candidates.append((out["max_abs_res"], law, out))
     if not candidates:
         raise ConvergenceError("compact-model fit failed: no finite fit")
     candidates.sort(key=lambda c: c[0])

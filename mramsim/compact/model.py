@@ -128,6 +128,7 @@ import numpy as np
 from .._validation import check_finite, check_nonnegative, check_positive, check_range, parse_state
 from ..constants import T_NOM, e, k_B
 from ..errors import ParameterError
+from ._shape import MAGNON_C, magnon_F, variation_multipliers  # noqa: F401  (re-exported)
 
 __all__ = ["CompactMTJ", "SENSITIVITY_KEYS", "PARAMETER_UNITS"]
 
@@ -149,76 +150,18 @@ NUMERIC_PARAMETERS = tuple(PARAMETER_UNITS)
 T_MAX_SHANG = 1000.0
 
 
-#: Constants (c1, c2, g0) of the smooth magnon emission factor :func:`magnon_F`.
-MAGNON_C = (-1.0084, 3.333, 1.4107)
-
-
-def magnon_F(z):
-    r"""Smooth magnon emission factor and its derivative, (F(z), dF/dz).
-
-    :math:`F(z) = z^{3/2}(1 + c_1 z + c_2 z^2)/(5/2 + z^{3/2}(g_0 + g_1 z + c_2 z^2))`,
-    :math:`g_1 = c_1 + \tfrac35 c_2`: :math:`\tfrac25 z^{3/2}` at small z,
-    :math:`1 - \tfrac{3}{5z}` at large z (Zhang 1997's limits), within 0.012 of
-    Zhang's piecewise factor everywhere; increasing, numerator and denominator > 0.
-    """
-    c1, c2, g0 = MAGNON_C
-    g1 = c1 + 0.6 * c2
-    s = np.sqrt(z)
-    z15 = z * s
-    pz = 1.0 + z * (c1 + c2 * z)
-    qz = g0 + z * (g1 + c2 * z)
-    den = 2.5 + z15 * qz
-    dnum = s * (1.5 * pz + z * (c1 + 2.0 * c2 * z))
-    dden = s * (1.5 * qz + z * (g1 + 2.0 * c2 * z))
-    num = z15 * pz
-    return num / den, (dnum * den - num * dden) / (den * den)
-
-
 @dataclass(frozen=True, eq=False)
 class CompactMTJ:
     """Closed-form MTJ resistance model (equations and parameter table in the module docstring).
 
     Parameters
     ----------
-    r_p0 : float
-        P-state resistance at V = 0, T = t_nom, area = ``area`` [ohm].
-    tmr0 : float
-        TMR at V = 0, T = t_nom [-], > 0.
-    area : float
-        Junction area the model was fitted for [m^2].
-    vh_pos, vh_neg : float
-        Biases (magnitudes) at which the model's TMR falls to tmr0/2 at t_nom,
-        for V > 0 and V < 0 [V].
-    b1, b2, b3, b4 : float
-        Bias coefficients of ln R_P^el in u [1/V, 1/V^2, 1/V^3, 1/V^4].
-    tc_rp : float
-        d ln R_P/dT at V = 0, T = t_nom [1/K].
-    tc2_rp : float
-        Quadratic temperature coefficient of ln R_P [1/K^2].
-    tc_rp_bias : float
-        Bias-temperature cross coefficient of ln R_P^el (multiplies u^2 dT) [1/(V^2 K)].
-    tc_tmr : float
-        d ln TMR/dT at V = 0, T = t_nom [1/K].
-    tc2_tmr : float
-        Quadratic temperature coefficient of ln TMR [1/K^2].
-    p_nom : float
-        Spin polarization at t_nom of the Shang law, in [0, 1); 0 = exponential law [-].
-    tc_vbias : float
-        Temperature coefficient of the elastic TMR bias scale [1/K].
-    tmr_q : float
-        Quartic term of the elastic TMR bias denominator, >= 0 [-].
-    q_mag : float
-        Magnon spin-flip coupling q_m, >= 0 (0 switches it off) [-].
-    v_mag : float
-        Magnon cut-off energy over e, E_m/e [V].
-    n_mag : float
-        Zero-bias rounding of the magnon term in units of k_B T/e, > 0 [-].
-    v_c : float
-        Soft-clip voltage of the ln R_P bias series [V].
-    v_w : float
-        Width of the smooth switch between the two bias scales [V].
-    t_nom : float
-        Reference temperature [K].
+    r_p0, tmr0, area, vh_pos, vh_neg, b1..b4, tc_rp, tc2_rp, tc_rp_bias, tc_tmr, tc2_tmr, p_nom,
+    tc_vbias, tmr_q, q_mag, v_mag, n_mag, v_c, v_w, t_nom : float
+        The numeric parameters: unit and meaning in the module's parameter table
+        (:data:`PARAMETER_UNITS`). Constraints: r_p0, tmr0, area, vh_pos, vh_neg,
+        v_mag, n_mag, v_c, v_w, t_nom > 0; tmr_q, q_mag >= 0; 0 <= p_nom < 1; the
+        magnon term alone must not halve TMR below vh_pos/vh_neg.
     name : str
         Subcircuit name used by the exporters.
     sensitivities : dict
@@ -563,22 +506,7 @@ class CompactMTJ:
 
     def _scales(self, dd, da, dta):
         """The equations of :meth:`variation_scales` (no checks) [m, -, K] -> (r_scale, tmr_scale)."""
-
-        def sens(key, delta, what):
-            if key in self.sensitivities:
-                return self.sensitivities[key] * delta
-            if np.any(delta != 0):
-                raise ParameterError(
-                    f"CompactMTJ.sensitivities[{key!r}]", None,
-                    "a physics sensitivity (fit from an RVTable that carries it)",
-                    hint=f"needed for a non-zero {what}")
-            return np.zeros(np.shape(delta))
-
-        ln_r = sens("dlnRP_dthickness", dd, "d_thickness") + sens("dlnRP_danneal", dta, "d_anneal")
-        ln_t = sens("dlnTMR_dthickness", dd, "d_thickness") + sens("dlnTMR_danneal", dta, "d_anneal")
-        r_scale = np.exp(ln_r) / (1.0 + da)
-        tmr_scale = np.exp(ln_t)
-        return r_scale, tmr_scale
+        return variation_multipliers(self.sensitivities, dd, da, dta)
 
     # -- export --------------------------------------------------------------------
     def to_netlist(self, dialect: str = "ngspice", name: str | None = None, statistical: bool = False,

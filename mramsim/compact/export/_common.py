@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..._text import check_line, sanitize_text
 from ...constants import e, k_B
 from ...errors import ParameterError
-from ..model import NUMERIC_PARAMETERS, PARAMETER_UNITS
+from ..model import MAGNON_C, NUMERIC_PARAMETERS, PARAMETER_UNITS
 
 #: Default 1-sigma variations of the statistical cards.
 DEFAULT_SIGMAS = {"sigma_thickness": 0.01e-9, "sigma_area_rel": 0.03, "sigma_anneal": 2.0}
@@ -122,8 +122,12 @@ def pieces(cm, h: Hooks) -> dict:
         eps = f"({num(p['n_mag'] * k_B / (e * p['v_mag']))}*{h.tk})"
         z = f"sqrt(({h.v}/{num(p['v_mag'])})*({h.v}/{num(p['v_mag'])})+{eps}*{eps})"
 
-        def F(arg):
-            return f"({arg}*sqrt({arg})/(2.5+0.6*sqrt({arg})+{arg}*sqrt({arg})))"
+        c1, c2, g0 = MAGNON_C
+
+        def F(arg):          # magnon_F of the model, same constants
+            z15 = f"{arg}*sqrt({arg})"
+            return (f"({z15}*(1+{arg}*({num(c1)}+{num(c2)}*{arg}))"
+                    f"/(2.5+{z15}*({num(g0)}+{arg}*({num(c1 + 0.6 * c2)}+{num(c2)}*{arg}))))")
 
         if h.local_vars:
             q = "q"
@@ -266,7 +270,9 @@ def header_lines(cm, name: str, dialect: str, statistical: bool, sig: dict | Non
         "  k_pos, k_neg solved in closed form so that TMR(+vh_pos) = TMR(-vh_neg) = tmr0/2 at t_nom;",
         "  magnon spin flip (q_mag > 0), o = 1 + TMR_el: R_P = R_P,el o/(o + Q),",
         "  1 + TMR = (o + Q)/(1 + Q o), Q = q_mag (F(z) - F(eps)), z = sqrt((V/v_mag)^2 + eps^2),",
-        "  eps = n_mag k_B T/(e v_mag), F(z) = z^1.5/(2.5 + 0.6 z^0.5 + z^1.5)",
+        "  eps = n_mag k_B T/(e v_mag),",
+        "  F(z) = z^1.5 (1 + c1 z + c2 z^2)/(2.5 + z^1.5 (g0 + (c1 + 0.6 c2) z + c2 z^2)),",
+        f"  c1 = {MAGNON_C[0]!r}, c2 = {MAGNON_C[1]!r}, g0 = {MAGNON_C[2]!r}",
         "parameters:",
     ]
     p = cm.parameters()
