@@ -7,6 +7,8 @@ the whole +-0.6 V table within 3 %.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -51,3 +53,26 @@ def test_no_free_pair_too_correlated_and_errors_reported(fitted):
     assert all(np.isfinite(v) and v >= 0 for v in rep.std_errors.values())
     assert not set(rep.free) & set(rep.fixed)
     assert rep.table_max_rel_error <= 0.03, str(rep)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", PRESETS)
+def test_refit_with_tiny_noise_reproduces_the_parameters(preset):
+    """A table perturbed by 1e-9 relative noise gives the same card: every parameter moves
+    by < 1e-5 of its size (or of its standard error where it is ~0), same laws and fixings."""
+    from mramsim.compact.fit import fit_compact
+    from mramsim.compact.presets import PRESET_GRID
+
+    dev = MTJDevice(Stack.preset(preset), anneal=Anneal(673.15, 3600.0, "Ta"))
+    table = dev.rv_table(V=np.linspace(*PRESET_GRID["V"]), T=np.linspace(*PRESET_GRID["T"]))
+    rng = np.random.default_rng(20261128)
+    noisy = replace(table, r_p=table.r_p * (1 + 1e-9 * rng.standard_normal(table.r_p.shape)),
+                    r_ap=table.r_ap * (1 + 1e-9 * rng.standard_normal(table.r_ap.shape)))
+    a, b = fit_compact(table, name=preset), fit_compact(noisy, name=preset)
+    ra, rb = a.fit_report, b.fit_report
+    assert ra.tmr_temperature == rb.tmr_temperature
+    assert ra.free == rb.free and set(ra.fixed) == set(rb.fixed)
+    pa, pb = a.parameters(), b.parameters()
+    for k in pa:
+        scale = max(abs(pa[k]), ra.std_errors.get(k, 0.0), 1e-300)
+        assert abs(pb[k] - pa[k]) <= 1e-5 * scale, (k, pa[k], pb[k])
