@@ -120,6 +120,12 @@ class FitReport:
     fixed: dict = field(default_factory=dict)
     v_fit: float = float("inf")
 
+    def __post_init__(self):
+        # one canonical form, so a report read back from JSON equals (and hashes as) the original
+        object.__setattr__(self, "window_t", tuple(float(t) for t in self.window_t))
+        object.__setattr__(self, "free", tuple(self.free))
+        object.__setattr__(self, "fixed", {k: [float(v[0]), str(v[1])] for k, v in dict(self.fixed).items()})
+
     @property
     def meets_target(self) -> bool:
         """Whether the window max error is below :attr:`target`."""
