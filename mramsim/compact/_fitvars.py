@@ -233,7 +233,7 @@ class FitProblem:
                 continue
             corr, se = self._covariance(sol)
             c = np.abs(corr) - np.eye(len(self.free))
-            if c.size and c.max() > 0.99:
+            if c.size and c.max() > MAX_CORRELATION:
                 i, j = np.unravel_index(int(np.argmax(c)), c.shape)
                 a, b = self.free[i], self.free[j]
                 drop = min((a, b), key=lambda n: _FIX_RANK.get(n, len(_FIX_RANK)))
@@ -304,6 +304,10 @@ class FitProblem:
         return self.value(name, current[name])
 
 
-from .fit import FIX_ORDER  # noqa: E402
+#: Largest |correlation| left between two free parameters.
+MAX_CORRELATION = 0.99
+#: Which parameter of a too-correlated pair is fixed first (earliest in this order).
+FIX_ORDER = ("tmr_q", "tc_vbias", "n_mag", "tc2_tmr", "p_nom", "tc_rp_bias", "tc2_rp", "b4", "b3",
+             "v_mag", "magnon_share")
 
 _FIX_RANK = {n: i for i, n in enumerate(FIX_ORDER)}

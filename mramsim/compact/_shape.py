@@ -12,7 +12,22 @@ import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["MAGNON_C", "magnon_F", "variation_multipliers"]
+__all__ = ["MAGNON_C", "magnon_F", "variation_multipliers", "SENSITIVITY_KEYS", "PARAMETER_UNITS",
+           "NUMERIC_PARAMETERS"]
+
+#: Keys of :attr:`CompactMTJ.sensitivities` used by :meth:`CompactMTJ.variation_scales`.
+SENSITIVITY_KEYS = ("dlnRP_dthickness", "dlnTMR_dthickness", "dlnRP_danneal", "dlnTMR_danneal")
+
+#: Units of the numeric parameters (for reports and card headers).
+PARAMETER_UNITS = {
+    "r_p0": "ohm", "tmr0": "-", "area": "m^2", "vh_pos": "V", "vh_neg": "V", "b1": "1/V",
+    "b2": "1/V^2", "b3": "1/V^3", "b4": "1/V^4", "tc_rp": "1/K", "tc2_rp": "1/K^2",
+    "tc_rp_bias": "1/(V^2 K)", "tc_tmr": "1/K", "tc2_tmr": "1/K^2", "p_nom": "-", "tc_vbias": "1/K",
+    "tmr_q": "-", "q_mag": "-", "v_mag": "V", "n_mag": "-", "v_c": "V", "v_w": "V", "t_nom": "K",
+}
+
+#: Numeric model parameters, in the order the exporters write them.
+NUMERIC_PARAMETERS = tuple(PARAMETER_UNITS)
 
 #: Constants (c1, c2, g0) of the smooth magnon emission factor :func:`magnon_F`.
 MAGNON_C = (-1.0084, 3.333, 1.4107)

@@ -56,13 +56,6 @@ __all__ = ["FitReport", "fit_compact", "fit_errors", "FIX_ORDER", "MAX_CORRELATI
 
 #: Target of the fit: max relative error in the window (DESIGN.md).
 TARGET_MAX_REL_ERROR = 0.02
-#: Largest |correlation| left between two free parameters.
-MAX_CORRELATION = 0.99
-#: Which parameter of a too-correlated pair is fixed first (earliest in this order).
-FIX_ORDER = ("tmr_q", "tc_vbias", "n_mag", "tc2_tmr", "p_nom", "tc_rp_bias", "tc2_rp", "b4", "b3",
-             "v_mag", "magnon_share")
-
-
 @dataclass(frozen=True)
 class FitReport:
     """Accuracy and identifiability of a compact-model fit.
@@ -206,7 +199,7 @@ def fit_errors(cm: CompactMTJ, table, v_window: float = 0.5, t_window=(233.15, 3
     return out
 
 
-from ._fitvars import FitProblem  # noqa: E402  (the scaled-variable machinery)
+from ._fitvars import FIX_ORDER, MAX_CORRELATION, FitProblem  # noqa: E402,F401  (re-exported)
 
 
 def _one_blas_thread():

@@ -128,23 +128,11 @@ import numpy as np
 from .._validation import check_finite, check_nonnegative, check_positive, check_range, parse_state
 from ..constants import T_NOM, e, k_B
 from ..errors import ParameterError
-from ._shape import MAGNON_C, magnon_F, variation_multipliers  # noqa: F401  (re-exported)
+from ._shape import (  # noqa: F401  (re-exported)
+    MAGNON_C, NUMERIC_PARAMETERS, PARAMETER_UNITS, SENSITIVITY_KEYS, magnon_F, variation_multipliers,
+)
 
 __all__ = ["CompactMTJ", "SENSITIVITY_KEYS", "PARAMETER_UNITS"]
-
-#: Keys of :attr:`CompactMTJ.sensitivities` used by :meth:`CompactMTJ.variation_scales`.
-SENSITIVITY_KEYS = ("dlnRP_dthickness", "dlnTMR_dthickness", "dlnRP_danneal", "dlnTMR_danneal")
-
-#: Units of the numeric parameters (for reports and card headers).
-PARAMETER_UNITS = {
-    "r_p0": "ohm", "tmr0": "-", "area": "m^2", "vh_pos": "V", "vh_neg": "V", "b1": "1/V",
-    "b2": "1/V^2", "b3": "1/V^3", "b4": "1/V^4", "tc_rp": "1/K", "tc2_rp": "1/K^2",
-    "tc_rp_bias": "1/(V^2 K)", "tc_tmr": "1/K", "tc2_tmr": "1/K^2", "p_nom": "-", "tc_vbias": "1/K",
-    "tmr_q": "-", "q_mag": "-", "v_mag": "V", "n_mag": "-", "v_c": "V", "v_w": "V", "t_nom": "K",
-}
-
-#: Numeric model parameters, in the order the exporters write them.
-NUMERIC_PARAMETERS = tuple(PARAMETER_UNITS)
 
 #: Highest temperature at which the Shang polarization must stay in (0, 1) [K].
 T_MAX_SHANG = 1000.0
@@ -293,9 +281,11 @@ class CompactMTJ:
         path : path-like
             Card written by :meth:`write` / ``mramsim export``.
         """
-        from .export.reader import read_card
+        from pathlib import Path
 
-        return read_card(path)
+        from .export.reader import parse_card
+
+        return cls(**parse_card(Path(path).read_text()))
 
     # -- pieces ------------------------------------------------------------------
     def _u(self, V):
@@ -525,7 +515,7 @@ class CompactMTJ:
             Dialect options, e.g. ``sigma_thickness`` [m], ``sigma_area_rel`` [-],
             ``sigma_anneal`` [K] for the statistical variant.
         """
-        from .export import render
+        from .export.registry import render
 
         return render(self, dialect, name=name, statistical=statistical, **options)
 

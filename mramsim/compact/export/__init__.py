@@ -24,14 +24,14 @@ __all__ = ["DIALECTS", "FILE_SUFFIX", "render", "check_name", "dialects", "filen
 
 
 def read_card(path):
-    """The :class:`CompactMTJ` of a card file of any dialect (:mod:`.reader`)."""
-    from .reader import read_card as _read
+    """The :class:`CompactMTJ` of a card file of any dialect (:meth:`CompactMTJ.from_card`)."""
+    from .stale import read_card as _read
 
     return _read(path)
 
 
 def stale_cards(folder, presets=None) -> list:
-    """Shipped card files in ``folder`` that differ in behaviour or structure from a fresh export (:mod:`.reader`)."""
-    from .reader import stale_cards as _stale
+    """Shipped card files in ``folder`` that differ in behaviour or structure from a fresh export (:mod:`.stale`)."""
+    from .stale import stale_cards as _stale
 
     return _stale(folder, presets)
