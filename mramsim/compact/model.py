@@ -94,7 +94,8 @@ anneal change into ``(r_scale, tmr_scale)``: for tunnelling through a
 barrier of thickness d, :math:`R \propto e^{2\kappa d}/A` (Simmons, J. Appl.
 Phys. 34, 1793 (1963), doi:10.1063/1.1702682).
 
-Parameters (name, unit, meaning):
+Parameters (name, unit, meaning; ``fit_compact`` takes r_p0, tmr0, vh_pos,
+vh_neg, tc_rp and tc_tmr from the table as exact constraints):
 
 ============  =========  ======================================================
 r_p0          ohm        R_P at V = 0, T = t_nom, area = ``area``
