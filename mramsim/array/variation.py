@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from ..compact.model import CompactMTJ
 from .._validation import check_nonnegative, check_positive, check_range, check_temperature
 from ..constants import T_NOM
 from ..errors import MramsimError, ParameterError
@@ -421,9 +422,9 @@ class Variation:
 
 def _physics_scales(cm, d_thickness, d_area_rel):
     """(r_scale, tmr_scale) from thickness and area changes via the compact model."""
-    fast = getattr(cm, "_variation_scales_fast", None)
+    fast = getattr(cm, "variation_scales", None) if isinstance(cm, CompactMTJ) else None
     if fast is not None:         # internally generated, finite inputs: no re-validation
-        rs, ts = fast(d_thickness, d_area_rel, 0.0)
+        rs, ts = fast(d_thickness, d_area_rel, 0.0, check=False)
         return np.asarray(rs, float), np.asarray(ts, float)
     fn = getattr(cm, "variation_scales", None)
     if fn is not None:

@@ -8,13 +8,19 @@ The static resistance :math:`R = V/I` of a magnetic tunnel junction in state
 
 with the multipliers :math:`k_R` (``r_scale``) and :math:`k_\tau`
 (``tmr_scale``) used by Monte Carlo and the instance parameters of the
-exported cards.
+exported cards. Every named parameter means what its name says *of the model
+itself*: ``r_p0`` and ``tmr0`` are R_P and TMR at V = 0, T = t_nom;
+``tc_rp`` and ``tc_tmr`` are :math:`d\ln R_P/dT` and :math:`d\ln\mathrm{TMR}/dT`
+there; ``vh_pos``/``vh_neg`` are the biases at which the model's TMR (all
+terms included) is half of ``tmr0`` at t_nom. The internal shape constants
+that make this so are solved in closed form (below), so a card can be read
+back from its parameter list alone.
 
-**Parallel state.** A bias series in the soft-clipped bias
+**Parallel state (elastic).** A bias series in the soft-clipped bias
 :math:`u = v_c\tanh(V/v_c)` plus temperature terms,
 
 .. math::
-    \ln\frac{R_P}{R_{P0}} = b_1 u + b_2 u^2 + b_3 u^3 + b_4 u^4
+    \ln\frac{R^{el}_P}{R_{P0}} = b_1 u + b_2 u^2 + b_3 u^3 + b_4 u^4
         + c_1\,\Delta T + c_2\,\Delta T^2 + c_{12}\, u^2\,\Delta T,
     \qquad \Delta T = T - T_{nom}.
 
@@ -22,53 +28,63 @@ For a trapezoidal barrier the Brinkman-Dynes-Rowell conductance
 :math:`G(V)/G(0) = 1 - a_1 V + a_2 V^2` (Brinkman, Dynes, Rowell,
 J. Appl. Phys. 41, 1915 (1970), doi:10.1063/1.1659141) gives to lowest order
 :math:`b_1 = a_1` (barrier asymmetry) and :math:`b_2 = a_1^2/2 - a_2`; the
-Stratton thermal smearing :math:`G(T)/G(0) = \pi c k_BT/\sin(\pi c k_BT)`
-(Stratton, J. Phys. Chem. Solids 23, 1177 (1962),
-doi:10.1016/0022-3697(62)90165-8) is what :math:`c_1, c_2` and the
-bias-temperature cross term :math:`c_{12}` (thermal smearing matters less once
-:math:`eV \gg k_BT`) absorb. ``tanh`` bounds :math:`u` by :math:`v_c`, so
-:math:`R_P` stays finite and positive for any bias.
+Stratton thermal smearing (Stratton, J. Phys. Chem. Solids 23, 1177 (1962),
+doi:10.1016/0022-3697(62)90165-8) is what :math:`c_1` (``tc_rp``),
+:math:`c_2` (``tc2_rp``) and the cross term :math:`c_{12}` (``tc_rp_bias``)
+absorb. ``tanh`` bounds :math:`u` by :math:`v_c`, so :math:`R_P` stays finite.
 
-**TMR.** A Lorentzian in bias with a separate half-bias per polarity, blended
-smoothly (width :math:`v_w`), times a temperature factor:
+**TMR (elastic).** A Lorentzian-type bias shape with a scale per polarity,
+blended smoothly (width :math:`v_w`), times a temperature factor:
 
 .. math::
-    \mathrm{TMR}(V, T) = \frac{\mathrm{TMR}_0\, F(T)}{1 + x + q\, x^2},\qquad
-    x = V^2\Big(\frac{w}{V_{h+}^2} + \frac{1-w}{V_{h-}^2}\Big) e^{-2 c_h \Delta T},
+    \mathrm{TMR}_{el}(V, T) = \frac{\mathrm{TMR}_0\, G(T)}{1 + x + q\, x^2},\qquad
+    x = V^2\big(w\,k_+ + (1-w)\,k_-\big)\, e^{-2 c_v \Delta T},
     \qquad w = \tfrac12\big(1 + \tanh(V/v_w)\big)
 
+(:math:`q` = ``tmr_q`` >= 0, :math:`c_v` = ``tc_vbias``). Temperature law
+``exp`` (``p_nom`` = 0): :math:`G = e^{t_1\Delta T + t_2\Delta T^2}`;
+law ``shang`` (``p_nom`` > 0): the spin-wave polarization
+:math:`P(T) = P_0(1 - \alpha T^{3/2})` (Shang, Nowak, Jansen, Moodera, PRB
+58, R2917 (1998), doi:10.1103/PhysRevB.58.R2917) in Julliere's
+:math:`J(P) = 2P^2/(1-P^2)` (Phys. Lett. 54A, 225 (1975)), written with the
+polarization at t_nom, :math:`P_n` (``p_nom``):
+
 .. math::
-    F(T) = e^{t_1\Delta T + t_2\Delta T^2}\;
-        \frac{J(P(T))}{J(P(T_{nom}))},\qquad J(P) = \frac{2P^2}{1 - P^2},\qquad
-    P(T) = P_0\,(1 - \alpha T^{3/2})
+    G = \frac{J(P(T))}{J(P_n)}\,e^{t_2\Delta T^2},\qquad
+    P(T) = P_n\big(1 - \beta\,[(T/T_{nom})^{3/2} - 1]\big),\qquad
+    \beta = -\frac{t_1 T_{nom}(1 - P_n^2)}{3}
+
+so that in both laws :math:`t_1` (``tc_tmr``) is exactly
+:math:`d\ln\mathrm{TMR}/dT` at V = 0, t_nom (:math:`P_0 = P_n(1+\beta)`,
+:math:`\alpha = \beta/((1+\beta)T_{nom}^{3/2})`).
 
 **Magnon-assisted spin flip.** Inelastic magnon emission mixes the two
-spin channels under bias (Zhang, Levy, Payne, Butler, PRL 79, 3744 (1997),
+spin channels under bias (Zhang, Levy, Marley, Parkin, PRL 79, 3744 (1997),
 doi:10.1103/PhysRevLett.79.3744): :math:`G_P = G^{el}_P + Q\,G^{el}_{AP}`,
-:math:`G_{AP} = G^{el}_{AP} + Q\,G^{el}_P` with the elastic parts above
-(:math:`R^{el}_P` the exponential series, :math:`1 + \mathrm{TMR}_{el}` the
-Lorentzian), so with :math:`o = 1 + \mathrm{TMR}_{el}`
+:math:`G_{AP} = G^{el}_{AP} + Q\,G^{el}_P`, so with :math:`o = 1 + \mathrm{TMR}_{el}`
 
 .. math::
     R_P = R^{el}_P\,\frac{o}{o + Q},\qquad 1 + \mathrm{TMR} = \frac{o + Q}{1 + Q\,o},
     \qquad Q = q_m\,[F(z) - F(\epsilon)],\quad
     z = \sqrt{(V/v_m)^2 + \epsilon^2},\quad \epsilon = \frac{n_m k_B T}{e\, v_m}
 
-with :math:`F(z) = z^{3/2}/(5/2 + \tfrac35 z^{1/2} + z^{3/2})`, a smooth
-form of Zhang's emission factor (:math:`\tfrac25 x^{3/2}` below the magnon
-cut-off :math:`e v_m`, :math:`1 - \tfrac{3}{5x}` above; same limits), rounded
-at zero bias over the thermal width :math:`n_m k_BT/e`. :math:`F` is
-increasing and :math:`z \ge \epsilon > 0`, so :math:`Q \ge 0` and every
-denominator stays positive.
+with :math:`F` the smooth rational form of Zhang's emission factor in
+:func:`magnon_F` (:math:`\tfrac25 x^{3/2}` below the magnon
+cut-off :math:`e v_m`, :math:`1 - \tfrac{3}{5x}` above). :math:`Q(0) = 0`,
+so R_P and TMR at V = 0 are the elastic ones.
 
-The Lorentzian is the standard phenomenological bias dependence (TMR halves
-at :math:`V_h`; e.g. Parkin et al., Nat. Mater. 3, 862 (2004),
-doi:10.1038/nmat1256); the :math:`T^{3/2}` polarization is the spin-wave
-law of Shang, Nowak, Jansen, Moodera, PRB 58, R2917 (1998),
-doi:10.1103/PhysRevB.58.R2917, inserted in Julliere's formula (Phys. Lett.
-54A, 225 (1975)); the Shang factor is used when ``p0 > 0`` (otherwise
-:math:`J` ratio = 1). The denominator is :math:`\ge 1` (``q >= 0``), so no
-division can reach zero.
+**Half-TMR biases in closed form.** At t_nom and :math:`V = \pm V_{h\pm}`
+the model's TMR is :math:`\mathrm{TMR}_0/2` when, with
+:math:`h = 1 + \mathrm{TMR}_0/2` and :math:`Q_h = Q(V_{h\pm}, T_{nom})`,
+
+.. math::
+    d_h = \frac{2(1 - h Q_h)}{1 + Q_h},\qquad
+    x_h = \frac{2(d_h - 1)}{1 + \sqrt{1 + 4q(d_h - 1)}},\qquad
+    k_\pm = x_h / V_{h\pm}^2,
+
+which needs :math:`Q_h < 1/(3 + \mathrm{TMR}_0)` (the magnon term alone must
+not halve TMR before :math:`V_h`; checked). Every denominator of the model
+is >= 1 or a sum of positive terms, so no division can reach zero.
 
 **Statistical sensitivities** come from the physics
 (:attr:`CompactMTJ.sensitivities`, keys ``dlnRP_dthickness`` [1/m],
@@ -77,6 +93,32 @@ division can reach zero.
 anneal change into ``(r_scale, tmr_scale)``: for tunnelling through a
 barrier of thickness d, :math:`R \propto e^{2\kappa d}/A` (Simmons, J. Appl.
 Phys. 34, 1793 (1963), doi:10.1063/1.1702682).
+
+Parameters (name, unit, meaning; ``fit_compact`` takes r_p0, tmr0, vh_pos,
+vh_neg, tc_rp and tc_tmr from the table as exact constraints):
+
+============  =========  ======================================================
+r_p0          ohm        R_P at V = 0, T = t_nom, area = ``area``
+tmr0          -          TMR at V = 0, T = t_nom
+area          m^2        junction area of the fit
+vh_pos        V          bias V > 0 where the model's TMR = tmr0/2 at t_nom
+vh_neg        V          bias V < 0 (magnitude) where TMR = tmr0/2 at t_nom
+b1..b4        1/V^k      bias series of ln R_P^el in u
+tc_rp         1/K        d ln R_P/dT at V = 0, t_nom
+tc2_rp        1/K^2      curvature of ln R_P in T
+tc_rp_bias    1/(V^2 K)  u^2 dT cross term of ln R_P^el
+tc_tmr        1/K        d ln TMR/dT at V = 0, t_nom
+tc2_tmr       1/K^2      curvature of ln TMR in T (beyond the Shang factor)
+p_nom         -          polarization at t_nom of the Shang law; 0 = exp law
+tc_vbias      1/K        temperature coefficient of the elastic bias scale
+tmr_q         -          quartic term of the elastic TMR bias denominator
+q_mag         -          magnon spin-flip coupling q_m (0 = off)
+v_mag         V          magnon cut-off energy over e
+n_mag         -          zero-bias rounding of the magnon term [k_B T/e]
+v_c           V          soft-clip voltage of the ln R_P bias series
+v_w           V          width of the polarity switch of the TMR bias scale
+t_nom         K          reference temperature
+============  =========  ======================================================
 """
 from __future__ import annotations
 
@@ -87,68 +129,28 @@ import numpy as np
 from .._validation import check_finite, check_nonnegative, check_positive, check_range, parse_state
 from ..constants import T_NOM, e, k_B
 from ..errors import ParameterError
+from ._shape import (  # noqa: F401  (re-exported)
+    MAGNON_C, NUMERIC_PARAMETERS, PARAMETER_UNITS, SENSITIVITY_KEYS, magnon_F, variation_multipliers,
+)
 
 __all__ = ["CompactMTJ", "SENSITIVITY_KEYS", "PARAMETER_UNITS"]
 
-#: Keys of :attr:`CompactMTJ.sensitivities` used by :meth:`CompactMTJ.variation_scales`.
-SENSITIVITY_KEYS = ("dlnRP_dthickness", "dlnTMR_dthickness", "dlnRP_danneal", "dlnTMR_danneal")
-
-#: Units of the numeric parameters (for reports and card headers).
-PARAMETER_UNITS = {
-    "r_p0": "ohm", "tmr0": "-", "area": "m^2", "vh_pos": "V", "vh_neg": "V", "b1": "1/V",
-    "b2": "1/V^2", "b3": "1/V^3", "b4": "1/V^4", "tc_rp": "1/K", "tc2_rp": "1/K^2",
-    "tc_rp_bias": "1/(V^2 K)", "tc_tmr": "1/K", "tc2_tmr": "1/K^2", "tc_vh": "1/K", "tmr_q": "-",
-    "p0": "-", "alpha_sp": "K^-1.5", "q_mag": "-", "v_mag": "V", "n_mag": "-", "v_c": "V", "v_w": "V",
-    "t_nom": "K",
-}
-
-#: Numeric model parameters, in the order the exporters write them.
-NUMERIC_PARAMETERS = tuple(PARAMETER_UNITS)
+#: Highest temperature at which the Shang polarization must stay in (0, 1) [K].
+T_MAX_SHANG = 1000.0
 
 
 @dataclass(frozen=True, eq=False)
 class CompactMTJ:
-    """Closed-form MTJ resistance model (see the module docstring for the equations).
+    """Closed-form MTJ resistance model (equations and parameter table in the module docstring).
 
     Parameters
     ----------
-    r_p0 : float
-        P-state resistance at V = 0, T = t_nom, area = ``area`` [ohm].
-    tmr0 : float
-        TMR at V = 0, T = t_nom [-].
-    area : float
-        Junction area the model was fitted for [m^2].
-    vh_pos, vh_neg : float
-        Bias at which the Lorentzian TMR halves (q = 0), for V > 0 and V < 0 [V].
-    b1, b2, b3, b4 : float
-        Bias coefficients of ln R_P in u [1/V, 1/V^2, 1/V^3, 1/V^4].
-    tc_rp, tc2_rp : float
-        Linear and quadratic temperature coefficients of ln R_P [1/K, 1/K^2].
-    tc_rp_bias : float
-        Bias-temperature cross coefficient of ln R_P (multiplies u^2 dT) [1/(V^2 K)].
-    tc_tmr, tc2_tmr : float
-        Linear and quadratic temperature coefficients of ln TMR [1/K, 1/K^2].
-    tc_vh : float
-        Temperature coefficient of ln V_h [1/K].
-    tmr_q : float
-        Quartic term of the TMR bias denominator, >= 0 [-].
-    p0 : float
-        Low-temperature spin polarization for the Shang P(T) factor, in [0, 1);
-        0 switches the factor off [-].
-    alpha_sp : float
-        Spin-wave coefficient alpha of P(T) = p0 (1 - alpha T^1.5) [K^-1.5].
-    q_mag : float
-        Magnon spin-flip coupling q_m, >= 0 (0 switches it off) [-].
-    v_mag : float
-        Magnon cut-off energy over e, E_m/e [V].
-    n_mag : float
-        Zero-bias rounding of the magnon term in units of k_B T/e, > 0 [-].
-    v_c : float
-        Soft-clip voltage of the ln R_P bias series [V].
-    v_w : float
-        Width of the smooth switch between the two V_h polarities [V].
-    t_nom : float
-        Reference temperature [K].
+    r_p0, tmr0, area, vh_pos, vh_neg, b1..b4, tc_rp, tc2_rp, tc_rp_bias, tc_tmr, tc2_tmr, p_nom,
+    tc_vbias, tmr_q, q_mag, v_mag, n_mag, v_c, v_w, t_nom : float
+        The numeric parameters: unit and meaning in the module's parameter table
+        (:data:`PARAMETER_UNITS`). Constraints: r_p0, tmr0, area, vh_pos, vh_neg,
+        v_mag, n_mag, v_c, v_w, t_nom > 0; tmr_q, q_mag >= 0; 0 <= p_nom < 1; the
+        magnon term alone must not halve TMR below vh_pos/vh_neg.
     name : str
         Subcircuit name used by the exporters.
     sensitivities : dict
@@ -173,10 +175,9 @@ class CompactMTJ:
     tc_rp_bias: float = 0.0
     tc_tmr: float = 0.0
     tc2_tmr: float = 0.0
-    tc_vh: float = 0.0
+    p_nom: float = 0.0
+    tc_vbias: float = 0.0
     tmr_q: float = 0.0
-    p0: float = 0.0
-    alpha_sp: float = 0.0
     q_mag: float = 0.0
     v_mag: float = 0.1
     n_mag: float = 1.0
@@ -196,7 +197,7 @@ class CompactMTJ:
             check_finite(f"CompactMTJ.{f}", value)
             object.__setattr__(self, f, float(value))
         check_positive("CompactMTJ.r_p0", self.r_p0, "ohm")
-        check_range("CompactMTJ.tmr0", self.tmr0, -0.99, 100.0)
+        check_range("CompactMTJ.tmr0", self.tmr0, 0.0, 100.0, lo_open=True)
         check_positive("CompactMTJ.area", self.area, "m^2")
         check_positive("CompactMTJ.vh_pos", self.vh_pos, "V")
         check_positive("CompactMTJ.vh_neg", self.vh_neg, "V")
@@ -207,10 +208,17 @@ class CompactMTJ:
         check_nonnegative("CompactMTJ.q_mag", self.q_mag)
         check_positive("CompactMTJ.v_mag", self.v_mag, "V")
         check_positive("CompactMTJ.n_mag", self.n_mag)
-        check_range("CompactMTJ.p0", self.p0, 0.0, 0.999)
-        # P(T) must stay in (0, 1) up to 1000 K so J(P) has no pole or sign change
-        check_range("CompactMTJ.alpha_sp", self.alpha_sp, 0.0, 1000.0**-1.5, hi_open=True, unit="K^-1.5")
-        from .export import check_name
+        check_range("CompactMTJ.p_nom", self.p_nom, 0.0, 0.999)
+        if self.p_nom > 0.0:
+            beta = self.shang_beta
+            # P(T) in (0, 1) for 0 < T <= T_MAX_SHANG (no pole or sign change of J(P))
+            lo = 1.0 - beta * ((T_MAX_SHANG / self.t_nom) ** 1.5 - 1.0)
+            hi = 1.0 + beta
+            if not (min(lo, hi) > 0.0 and self.p_nom * max(lo, hi) < 1.0):
+                raise ParameterError("CompactMTJ.tc_tmr", self.tc_tmr,
+                                     f"a slope for which P(T) stays in (0, 1) up to {T_MAX_SHANG:g} K",
+                                     hint=f"p_nom = {self.p_nom}")
+        from .._text import check_name
 
         check_name("CompactMTJ.name", self.name)
         sens = {}
@@ -221,6 +229,8 @@ class CompactMTJ:
             sens[k] = float(v)
         object.__setattr__(self, "sensitivities", sens)
         object.__setattr__(self, "provenance", dict(self.provenance))
+        object.__setattr__(self, "_k", (self._bias_scale(self.vh_pos, "vh_pos"),
+                                        self._bias_scale(self.vh_neg, "vh_neg")))
 
     # -- derived ---------------------------------------------------------------
     @property
@@ -228,9 +238,55 @@ class CompactMTJ:
         """Resistance-area product R_P0 * area [ohm m^2]."""
         return self.r_p0 * self.area
 
+    @property
+    def shang_beta(self) -> float:
+        """beta of the Shang law, -tc_tmr t_nom (1 - p_nom^2)/3 [-] (0 for the exp law)."""
+        return -self.tc_tmr * self.t_nom * (1.0 - self.p_nom**2) / 3.0 if self.p_nom > 0 else 0.0
+
+    @property
+    def shang_p0_alpha(self) -> tuple:
+        """(P_0 [-], alpha [K^-1.5]) of P(T) = P_0 (1 - alpha T^1.5) for the Shang law."""
+        b = self.shang_beta
+        return self.p_nom * (1.0 + b), b / ((1.0 + b) * self.t_nom**1.5)
+
+    @property
+    def bias_scales(self) -> tuple:
+        """(k_+, k_-): the internal elastic TMR bias scales solved from vh_pos, vh_neg [1/V^2]."""
+        return self._k
+
+    def magnon_q(self, V, T):
+        """Magnon spin-flip ratio Q(V, T) [-] (0 at V = 0)."""
+        return self._q(np.asarray(V, float), np.asarray(T, float))[0]
+
+    def _bias_scale(self, vh, field):
+        qh = float(self._q(np.asarray(vh), np.asarray(self.t_nom))[0]) if self.q_mag else 0.0
+        h = 1.0 + 0.5 * self.tmr0
+        if not qh * (2.0 * h + 1.0) < 1.0:
+            raise ParameterError(f"CompactMTJ.{field}", vh,
+                                 "a bias below which the magnon term alone does not halve TMR",
+                                 hint=f"Q(V_h) = {qh:.4g} must be < 1/(3 + tmr0) = {1 / (3 + self.tmr0):.4g}")
+        dh1 = 2.0 * (1.0 - h * qh) / (1.0 + qh) - 1.0
+        xh = 2.0 * dh1 / (1.0 + np.sqrt(1.0 + 4.0 * self.tmr_q * dh1))
+        return float(xh / vh**2)
+
     def parameters(self) -> dict:
         """The numeric parameters as a dict (name -> float)."""
         return {f: getattr(self, f) for f in NUMERIC_PARAMETERS}
+
+    @classmethod
+    def from_card(cls, path) -> "CompactMTJ":
+        """Read a model card of any dialect back into a :class:`CompactMTJ`.
+
+        Parameters
+        ----------
+        path : path-like
+            Card written by :meth:`write` / ``mramsim export``.
+        """
+        from pathlib import Path
+
+        from .export.reader import parse_card
+
+        return cls(**parse_card(Path(path).read_text()))
 
     # -- pieces ------------------------------------------------------------------
     def _u(self, V):
@@ -242,22 +298,22 @@ class CompactMTJ:
         return (np.log(self.r_p0) + u * (self.b1 + u * (self.b2 + u * (self.b3 + u * self.b4)))
                 + dT * (self.tc_rp + self.tc2_rp * dT) + self.tc_rp_bias * u2 * dT)
 
-    def _julliere_ratio(self, T):
-        if self.p0 == 0.0:
-            return np.ones(np.shape(T))
-        def j(t):
-            p = self.p0 * (1.0 - self.alpha_sp * t * np.sqrt(t))
-            p2 = p * p
-            return p2 / (1.0 - p2)
-        return j(T) / j(self.t_nom)
-
     def _tmr_t(self, T, dT):
-        return self.tmr0 * np.exp(dT * (self.tc_tmr + self.tc2_tmr * dT)) * self._julliere_ratio(T)
+        """TMR(0, T) [-]: tmr0 G(T)."""
+        if self.p_nom == 0.0:
+            return self.tmr0 * np.exp(dT * (self.tc_tmr + self.tc2_tmr * dT))
+        b = self.shang_beta
+        t = T / self.t_nom
+        p = self.p_nom * (1.0 - b * (t * np.sqrt(t) - 1.0))
+        pn2 = self.p_nom**2
+        ratio = (p * p / (1.0 - p * p)) * ((1.0 - pn2) / pn2)
+        return self.tmr0 * ratio * np.exp(self.tc2_tmr * dT * dT)
 
     def _x(self, V, dT):
         w = 0.5 * (1.0 + np.tanh(V / self.v_w))
-        inv_vh2 = (w / self.vh_pos**2 + (1.0 - w) / self.vh_neg**2) * np.exp(-2.0 * self.tc_vh * dT)
-        return V * V * inv_vh2, w, inv_vh2
+        kp, kn = self._k
+        k = (kn + (kp - kn) * w) * np.exp(-2.0 * self.tc_vbias * dT)
+        return V * V * k, w, k
 
     @staticmethod
     def _prep(V, T):
@@ -277,13 +333,7 @@ class CompactMTJ:
         T : array_like
             Temperature [K].
         """
-        V, T = self._prep(V, T)
-        dT = T - self.t_nom
-        rp = np.exp(self._ln_rp(V, dT))
-        if self.q_mag == 0.0:
-            return rp
-        one = 1.0 + self._tmr_el(V, T, dT)
-        return rp * one / (one + self._q(V, T)[0])
+        return self._eval(V, T)[0]
 
     def tmr(self, V, T):
         """TMR(V, T) = (R_AP - R_P)/R_P [-].
@@ -295,33 +345,19 @@ class CompactMTJ:
         T : array_like
             Temperature [K].
         """
-        V, T = self._prep(V, T)
-        dT = T - self.t_nom
-        tmr_el = self._tmr_el(V, T, dT)
-        if self.q_mag == 0.0:
-            return tmr_el
-        one = 1.0 + tmr_el
-        q = self._q(V, T)[0]
-        return (one + q) / (1.0 + q * one) - 1.0
+        return self._eval(V, T)[1]
 
     def _tmr_el(self, V, T, dT):
         x = self._x(V, dT)[0]
         return self._tmr_t(T, dT) / (1.0 + x * (1.0 + self.tmr_q * x))
-
-    @staticmethod
-    def _F(z):
-        s = np.sqrt(z)
-        z15 = z * s
-        den = 2.5 + 0.6 * s + z15
-        return z15 / den, (1.5 * 2.5 * s + 0.6 * z) / (den * den)
 
     def _q(self, V, T):
         """(Q, dQ/dV) of the magnon spin-flip mixing."""
         eps = self.n_mag * k_B * T / (e * self.v_mag)
         x = V / self.v_mag
         z = np.sqrt(x * x + eps * eps)
-        fz, dfz = self._F(z)
-        fe = self._F(eps)[0]
+        fz, dfz = magnon_F(z)
+        fe = magnon_F(eps)[0]
         return self.q_mag * (fz - fe), self.q_mag * dfz * x / (z * self.v_mag)
 
     def _eval(self, V, T):
@@ -396,7 +432,7 @@ class CompactMTJ:
         x, w, inv_vh2 = self._x(V, dT)
         tv = np.tanh(V / self.v_w)
         dw = 0.5 * (1.0 - tv * tv) / self.v_w
-        dinv = dw * (1.0 / self.vh_pos**2 - 1.0 / self.vh_neg**2) * np.exp(-2.0 * self.tc_vh * dT)
+        dinv = dw * (self._k[0] - self._k[1]) * np.exp(-2.0 * self.tc_vbias * dT)
         dx = 2.0 * V * inv_vh2 + V * V * dinv
         den = 1.0 + x * (1.0 + self.tmr_q * x)
         tmr_t = self._tmr_t(T, dT)
@@ -415,7 +451,7 @@ class CompactMTJ:
         return (1.0 - V * dlnr) / R
 
     # -- statistics ------------------------------------------------------------------
-    def variation_scales(self, d_thickness=0.0, d_area_rel=0.0, d_anneal=0.0):
+    def variation_scales(self, d_thickness=0.0, d_area_rel=0.0, d_anneal=0.0, *, check=True):
         r"""R_P and TMR multipliers for thickness, area and anneal changes (vectorised).
 
         .. math::
@@ -433,6 +469,11 @@ class CompactMTJ:
             Relative area change dA/A [-], > -1.
         d_anneal : array_like
             Anneal temperature change [K].
+        check : bool
+            Validate and broadcast the inputs (default). ``False`` is for
+            internally generated, finite inputs (``d_area_rel > -1``): no checks,
+            no broadcasting, and the multipliers as computed (a scalar where the
+            inputs allow); same equations.
 
         Returns
         -------
@@ -445,36 +486,18 @@ class CompactMTJ:
             A non-zero change is asked for whose sensitivity the model does not
             carry (fit from a table without it).
         """
+        if not check:
+            return self._scales(d_thickness, d_area_rel, d_anneal)
         dd = np.asarray(check_finite("d_thickness", d_thickness), float)
         da = np.asarray(check_range("d_area_rel", d_area_rel, -1.0, lo_open=True), float)
         dta = np.asarray(check_finite("d_anneal", d_anneal), float)
-        r_scale, tmr_scale = self._variation_scales_fast(dd, da, dta)
+        r_scale, tmr_scale = self._scales(dd, da, dta)
         shape = np.broadcast_shapes(dd.shape, da.shape, dta.shape)
         return np.broadcast_to(r_scale, shape).copy(), np.broadcast_to(tmr_scale, shape).copy()
 
-    def _variation_scales_fast(self, dd, da, dta):
-        """:meth:`variation_scales` without input checks or broadcasting (same equations).
-
-        For internally generated, finite inputs (``da > -1``) [m, -, K];
-        returns ``(r_scale, tmr_scale)`` as computed (a scalar where the
-        inputs allow).
-        """
-
-        def sens(key, delta, what):
-            if key in self.sensitivities:
-                return self.sensitivities[key] * delta
-            if np.any(delta != 0):
-                raise ParameterError(
-                    f"CompactMTJ.sensitivities[{key!r}]", None,
-                    "a physics sensitivity (fit from an RVTable that carries it)",
-                    hint=f"needed for a non-zero {what}")
-            return np.zeros(np.shape(delta))
-
-        ln_r = sens("dlnRP_dthickness", dd, "d_thickness") + sens("dlnRP_danneal", dta, "d_anneal")
-        ln_t = sens("dlnTMR_dthickness", dd, "d_thickness") + sens("dlnTMR_danneal", dta, "d_anneal")
-        r_scale = np.exp(ln_r) / (1.0 + da)
-        tmr_scale = np.exp(ln_t)
-        return r_scale, tmr_scale
+    def _scales(self, dd, da, dta):
+        """The equations of :meth:`variation_scales` (no checks) [m, -, K] -> (r_scale, tmr_scale)."""
+        return variation_multipliers(self.sensitivities, dd, da, dta)
 
     # -- export --------------------------------------------------------------------
     def to_netlist(self, dialect: str = "ngspice", name: str | None = None, statistical: bool = False,
@@ -493,7 +516,7 @@ class CompactMTJ:
             Dialect options, e.g. ``sigma_thickness`` [m], ``sigma_area_rel`` [-],
             ``sigma_anneal`` [K] for the statistical variant.
         """
-        from .export import render
+        from .export.registry import render
 
         return render(self, dialect, name=name, statistical=statistical, **options)
 

@@ -22,7 +22,7 @@ def table_from(cm, **kw):
 
 
 def test_recovers_exp_law_model(make_model):
-    truth = make_model(p0=0.0, alpha_sp=0.0, q_mag=0.0, tmr_q=0.0)
+    truth = make_model(p_nom=0.0, q_mag=0.0, tmr_q=0.0)
     cm = fit_compact(table_from(truth), tmr_temperature="exp", magnon=False, v_c=truth.v_c)
     rep = cm.fit_report
     assert isinstance(rep, FitReport)
@@ -34,7 +34,7 @@ def test_recovers_exp_law_model(make_model):
 
 
 def test_fits_magnon_model_within_target(make_model):
-    truth = make_model(p0=0.0, alpha_sp=0.0)
+    truth = make_model(p_nom=0.0)
     cm = fit_compact(table_from(truth), tmr_temperature="exp")
     assert cm.fit_report.max_rel_error < 0.02
     assert cm.fit_report.per_state["AP"]["max"] <= cm.fit_report.max_rel_error

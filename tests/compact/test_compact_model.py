@@ -28,10 +28,35 @@ def test_scales_multiply_rp_and_tmr(make_model):
 
 
 def test_shang_temperature_factor():
-    # with p0 > 0 only (no exp terms), TMR(T)/TMR(Tnom) = J(P(T))/J(P(Tnom)), J = P^2/(1-P^2)
-    cm = CompactMTJ(r_p0=1e3, tmr0=1.0, p0=0.5, alpha_sp=1e-5)
-    J = lambda T: (0.5 * (1 - 1e-5 * T**1.5)) ** 2 / (1 - (0.5 * (1 - 1e-5 * T**1.5)) ** 2)
+    # p_nom > 0: TMR(T)/TMR(Tnom) = J(P(T))/J(p_nom), J = P^2/(1-P^2), P = P0 (1 - alpha T^1.5),
+    # and tc_tmr is d ln TMR/dT at t_nom
+    cm = CompactMTJ(r_p0=1e3, tmr0=1.0, p_nom=0.5, tc_tmr=-2e-3)
+    p0, alpha = cm.shang_p0_alpha
+    J = lambda T: (p0 * (1 - alpha * T**1.5)) ** 2 / (1 - (p0 * (1 - alpha * T**1.5)) ** 2)
     assert cm.tmr(0.0, 200.0) == pytest.approx(J(200.0) / J(cm.t_nom), rel=1e-12)
+    h = 1e-3
+    slope = (np.log(cm.tmr(0.0, cm.t_nom + h)) - np.log(cm.tmr(0.0, cm.t_nom - h))) / (2 * h)
+    assert slope == pytest.approx(-2e-3, rel=1e-6)
+
+
+@pytest.mark.parametrize("law", [dict(p_nom=0.0, tc2_tmr=-1e-6), dict(p_nom=0.6)])
+def test_named_parameters_are_what_they_say(make_model, law):
+    """vh_pos/vh_neg are the model's own half-TMR biases; tc_rp, tc_tmr its zero-bias T slopes."""
+    cm = make_model(**law)
+    Tn = cm.t_nom
+    assert cm.tmr(cm.vh_pos, Tn) == pytest.approx(cm.tmr0 / 2, rel=1e-12)
+    assert cm.tmr(-cm.vh_neg, Tn) == pytest.approx(cm.tmr0 / 2, rel=1e-12)
+    assert cm.tmr(0.9 * cm.vh_pos, Tn) > cm.tmr0 / 2 > cm.tmr(1.1 * cm.vh_pos, Tn)
+    assert cm.r_parallel(0.0, Tn) == pytest.approx(cm.r_p0, rel=1e-14)
+    h = 1e-3
+    for f, tc in ((cm.r_parallel, cm.tc_rp), (cm.tmr, cm.tc_tmr)):
+        slope = (np.log(f(0.0, Tn + h)) - np.log(f(0.0, Tn - h))) / (2 * h)
+        assert slope == pytest.approx(tc, rel=1e-6)
+
+
+def test_magnon_term_cannot_halve_tmr_alone():
+    with pytest.raises(ParameterError, match="vh_pos"):
+        CompactMTJ(r_p0=1e3, tmr0=1.5, vh_pos=0.45, q_mag=0.4, v_mag=0.12, n_mag=1.5)
 
 
 @pytest.mark.parametrize("state", [0, 1])

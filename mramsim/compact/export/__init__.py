@@ -19,4 +19,19 @@ from __future__ import annotations
 from ..._text import check_name
 from .registry import DIALECTS, FILE_SUFFIX, dialects, filename, render, write_cards
 
-__all__ = ["DIALECTS", "FILE_SUFFIX", "render", "check_name", "dialects", "filename", "write_cards"]
+__all__ = ["DIALECTS", "FILE_SUFFIX", "render", "check_name", "dialects", "filename", "write_cards",
+           "read_card", "stale_cards"]
+
+
+def read_card(path):
+    """The :class:`CompactMTJ` of a card file of any dialect (:meth:`CompactMTJ.from_card`)."""
+    from .stale import read_card as _read
+
+    return _read(path)
+
+
+def stale_cards(folder, presets=None) -> list:
+    """Shipped card files in ``folder`` that differ in behaviour or structure from a fresh export (:mod:`.stale`)."""
+    from .stale import stale_cards as _stale
+
+    return _stale(folder, presets)

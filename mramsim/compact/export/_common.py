@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..._text import check_line, sanitize_text
 from ...constants import e, k_B
 from ...errors import ParameterError
-from ..model import NUMERIC_PARAMETERS, PARAMETER_UNITS
+from ..model import MAGNON_C, NUMERIC_PARAMETERS, PARAMETER_UNITS
 
 #: Default 1-sigma variations of the statistical cards.
 DEFAULT_SIGMAS = {"sigma_thickness": 0.01e-9, "sigma_area_rel": 0.03, "sigma_anneal": 2.0}
@@ -97,31 +97,37 @@ def pieces(cm, h: Hooks) -> dict:
     rp = f"{num(p['r_p0'])}*exp({lnrp})"
 
     w = f"(0.5+0.5*tanh({h.v}/{num(p['v_w'])}))"
-    ap = 1.0 / p["vh_pos"] ** 2
-    an = 1.0 / p["vh_neg"] ** 2
-    inv = f"({num(an)}+{num(ap - an)}*{w})" if ap != an else num(ap)
+    kp, kn = cm.bias_scales          # closed form from vh_pos, vh_neg (model docstring)
+    inv = f"({num(kn)}+{num(kp - kn)}*{w})" if kp != kn else num(kp)
     x = f"{h.v}*{h.v}*{inv}"
-    if p["tc_vh"] != 0.0:
-        x += f"*exp({num(-2.0 * p['tc_vh'])}*{dt})"
+    if p["tc_vbias"] != 0.0:
+        x += f"*exp({num(-2.0 * p['tc_vbias'])}*{dt})"
     x_def = f"({x})"
     x = "x" if h.local_vars else x_def
     den = f"(1+{x}*(1+{num(p['tmr_q'])}*{x}))" if p["tmr_q"] != 0.0 else f"(1+{x})"
-    tt = _poly(dt, [p["tc_tmr"], p["tc2_tmr"]])
-    tmr_t = num(p["tmr0"]) + (f"*exp({tt})" if tt else "")
-    if p["p0"] != 0.0:
-        # J(P(T))/J(P(Tnom)), J(P) = P^2/(1-P^2), P(T) = p0 (1 - alpha T^1.5)
-        pt = f"({num(p['p0'])}*(1-{num(p['alpha_sp'])}*{h.tk}*sqrt({h.tk})))"
-        pn = p["p0"] * (1.0 - p["alpha_sp"] * p["t_nom"] ** 1.5)
-        jn = pn * pn / (1.0 - pn * pn)
-        tmr_t += f"*({pt}*{pt}/(1-{pt}*{pt}))/{num(jn)}"
+    if p["p_nom"] == 0.0:
+        tt = _poly(dt, [p["tc_tmr"], p["tc2_tmr"]])
+        tmr_t = num(p["tmr0"]) + (f"*exp({tt})" if tt else "")
+    else:
+        # J(P(T))/J(p_nom), J(P) = P^2/(1-P^2), P(T) = p_nom (1 - beta ((T/t_nom)^1.5 - 1))
+        tn = f"({h.tk}/{num(p['t_nom'])})"
+        pt = f"({num(p['p_nom'])}*(1-{num(cm.shang_beta)}*({tn}*sqrt({tn})-1)))"
+        jn = p["p_nom"] ** 2 / (1.0 - p["p_nom"] ** 2)
+        tmr_t = f"{num(p['tmr0'])}*({pt}*{pt}/(1-{pt}*{pt}))/{num(jn)}"
+        if p["tc2_tmr"] != 0.0:
+            tmr_t += f"*exp({num(p['tc2_tmr'])}*{dt}*{dt})"
     tmr = f"({tmr_t}/{den})"
     if p["q_mag"] != 0.0:
         one = f"(1+{tmr})"
         eps = f"({num(p['n_mag'] * k_B / (e * p['v_mag']))}*{h.tk})"
         z = f"sqrt(({h.v}/{num(p['v_mag'])})*({h.v}/{num(p['v_mag'])})+{eps}*{eps})"
 
-        def F(arg):
-            return f"({arg}*sqrt({arg})/(2.5+0.6*sqrt({arg})+{arg}*sqrt({arg})))"
+        c1, c2, g0 = MAGNON_C
+
+        def F(arg):          # magnon_F of the model, same constants
+            z15 = f"{arg}*sqrt({arg})"
+            return (f"({z15}*(1+{arg}*({num(c1)}+{num(c2)}*{arg}))"
+                    f"/(2.5+{z15}*({num(g0)}+{arg}*({num(c1 + 0.6 * c2)}+{num(c2)}*{arg}))))")
 
         if h.local_vars:
             q = "q"
@@ -257,12 +263,16 @@ def header_lines(cm, name: str, dialect: str, statistical: bool, sig: dict | Non
         "R = rscale*area0/area*R_P(V,T)*(1 + state*tmrscale*TMR(V,T)), I = V/R, T in kelvin",
         "ln(R_P/r_p0) = b1 u + b2 u^2 + b3 u^3 + b4 u^4 + tc_rp dT + tc2_rp dT^2 + tc_rp_bias u^2 dT,",
         "  u = v_c tanh(V/v_c), dT = T - t_nom",
-        "TMR = tmr0 exp(tc_tmr dT + tc2_tmr dT^2) [J(P(T))/J(P(t_nom))] / (1 + x + tmr_q x^2),",
-        "  x = V^2 (w/vh_pos^2 + (1-w)/vh_neg^2) exp(-2 tc_vh dT), w = (1 + tanh(V/v_w))/2,",
-        "  J(P) = P^2/(1-P^2), P(T) = p0 (1 - alpha_sp T^1.5) (factor used when p0 > 0);",
+        "TMR_el = tmr0 G(T) / (1 + x + tmr_q x^2), x = V^2 (w k_pos + (1-w) k_neg) exp(-2 tc_vbias dT),",
+        "  w = (1 + tanh(V/v_w))/2; G = exp(tc_tmr dT + tc2_tmr dT^2) if p_nom = 0, else",
+        "  G = J(P(T))/J(p_nom) exp(tc2_tmr dT^2), J(P) = P^2/(1-P^2),",
+        "  P(T) = p_nom (1 - beta ((T/t_nom)^1.5 - 1)), beta = -tc_tmr t_nom (1 - p_nom^2)/3;",
+        "  k_pos, k_neg solved in closed form so that TMR(+vh_pos) = TMR(-vh_neg) = tmr0/2 at t_nom;",
         "  magnon spin flip (q_mag > 0), o = 1 + TMR_el: R_P = R_P,el o/(o + Q),",
         "  1 + TMR = (o + Q)/(1 + Q o), Q = q_mag (F(z) - F(eps)), z = sqrt((V/v_mag)^2 + eps^2),",
-        "  eps = n_mag k_B T/(e v_mag), F(z) = z^1.5/(2.5 + 0.6 z^0.5 + z^1.5)",
+        "  eps = n_mag k_B T/(e v_mag),",
+        "  F(z) = z^1.5 (1 + c1 z + c2 z^2)/(2.5 + z^1.5 (g0 + (c1 + 0.6 c2) z + c2 z^2)),",
+        f"  c1 = {MAGNON_C[0]!r}, c2 = {MAGNON_C[1]!r}, g0 = {MAGNON_C[2]!r}",
         "parameters:",
     ]
     p = cm.parameters()
