@@ -122,6 +122,14 @@ def _cmd_export(args) -> int:
     if args.dialect != "all" and args.dialect not in DIALECTS:
         raise UnknownNameError("--dialect", args.dialect, list(DIALECTS) + ["all"])
     check_name("--preset", args.preset)
+    if args.check:
+        from .compact.export import stale_cards
+
+        stale = stale_cards(args.out)
+        for name in stale:
+            print(f"stale: {Path(args.out) / name}")
+        print(f"{len(stale)} stale card(s) in {args.out}" if stale else f"cards in {args.out} are current")
+        return 1 if stale else 0
     anneal_t = parse_temperature(args.anneal_temp)
     out = _out_dir(Path(args.out))
     cm = preset_compact(args.preset, anneal_temperature=anneal_t, cap=args.cap)
@@ -170,6 +178,20 @@ def _array_of(args, target, rows=None, cols=None):
 def _cmd_netlist(args) -> int:
     from .circuit.netlist import write_example_netlists
 
+    if args.check:
+        import tempfile
+
+        from .circuit.netlist import same_netlist
+
+        arr, v_read, temp = _array_of(args, args.config)
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = write_example_netlists(tmp, arr, v_read=v_read, temperature=temp)
+            stale = [p.name for p in fresh if not (Path(args.out) / p.name).is_file()
+                     or not same_netlist((Path(args.out) / p.name).read_text(), p.read_text())]
+        for name in stale:
+            print(f"stale: {Path(args.out) / name}")
+        print(f"{len(stale)} stale netlist(s) in {args.out}" if stale else f"netlists in {args.out} are current")
+        return 1 if stale else 0
     out = _out_dir(Path(args.out))
     arr, v_read, temp = _array_of(args, args.config)
     for path in write_example_netlists(out, arr, v_read=v_read, temperature=temp):
@@ -303,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--anneal-temp", default="400C")
     e.add_argument("--cap", default="Ta")
     e.add_argument("--out", required=True, type=Path)
+    e.add_argument("--check", action="store_true",
+                   help="write nothing: list the cards in --out that differ from a fresh export (exit 1 if any)")
     e.set_defaults(func=_cmd_export)
 
     n = sub.add_parser("netlist", help="write array netlists")
@@ -316,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--v-read", type=float, default=0.15, help="read voltage [V]")
     n.add_argument("--v-wl", type=float, default=1.2, help="word-line voltage [V]")
     n.add_argument("--temp", default="27C", help="temperature, e.g. 27C or 300.15K")
+    n.add_argument("--check", action="store_true",
+                   help="write nothing: list the netlists in --out that differ from fresh ones (exit 1 if any)")
     n.set_defaults(func=_cmd_netlist)
 
     c = sub.add_parser("check-spice", help="cross-check the array solver against ngspice")

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .._validation import check_positive, check_range, check_temperature
+from .._validation import check_positive, check_range, check_scalar, check_temperature
 from ..constants import T_NOM
 from ..errors import ParameterError
 from ..physics.switching.macrospin import (bloch_magnetization, retention_failure, retention_time,
@@ -81,7 +81,7 @@ def delta_at(T, delta_ref, *, t_ref=T_NOM, t_curie=1000.0, n=2.0):
     n : float
         Exponent of E_b on M_s [-].
     """
-    check_positive("delta_ref", delta_ref)
+    check_positive("delta_ref", check_scalar("delta_ref", delta_ref))
     m = bloch_magnetization(T, t_curie) / bloch_magnetization(t_ref, t_curie)
     return delta_ref * (t_ref / np.asarray(T, float)) * m**n
 
@@ -98,7 +98,7 @@ def ic0_at(T, ic0_ref, *, t_ref=T_NOM, t_curie=1000.0, n=2.0):
     t_ref, t_curie, n
         As :func:`delta_at`.
     """
-    check_positive("ic0_ref", ic0_ref, "A")
+    check_positive("ic0_ref", check_scalar("ic0_ref", ic0_ref), "A")
     m = bloch_magnetization(T, t_curie) / bloch_magnetization(t_ref, t_curie)
     return ic0_ref * m**n
 

@@ -28,7 +28,7 @@ from .._validation import check_range, check_temperature
 from ..constants import T0_CELSIUS, T_NOM
 from ..errors import NetlistError, ParameterError, UnknownNameError
 
-__all__ = ["array_netlist", "mtj_subckt", "checkerboard", "write_example_netlists", "check_analysis",
+__all__ = ["same_netlist", "array_netlist", "mtj_subckt", "checkerboard", "write_example_netlists", "check_analysis",
            "DIALECTS", "SOLVER_OPTIONS"]
 
 DIALECTS = ("ngspice",)
@@ -313,3 +313,21 @@ def write_example_netlists(out, arr, *, v_read: float = 0.15, temperature: float
                              analysis=f".dc vbl0 0 {_fmt(bench_v_max)} {_fmt(bench_step)}",
                              title="mramsim single-cell read bench (1T-1MTJ, P state), BL driver swept")
     return [p1, p2]
+
+
+def same_netlist(a: str, b: str, rtol: float = 1e-4) -> bool:
+    """Whether two netlist texts describe the same circuit: equal with every number masked, and
+    every number equal within ``rtol`` relative (or 1e-30 absolute).
+
+    Netlists carry fitted compact-model parameters, which reproduce across machines and BLAS
+    builds to about 1e-5 relative (tests/compact/test_identifiability.py), not to the last digit;
+    ``rtol`` = 1e-4 leaves a factor of ten above that.
+    """
+    from ..compact.export.reader import mask_numbers
+
+    if mask_numbers(a) != mask_numbers(b):
+        return False
+    num = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+    xa = np.array([float(m) for m in num.findall(a)])
+    xb = np.array([float(m) for m in num.findall(b)])
+    return xa.shape == xb.shape and bool(np.all(np.abs(xa - xb) <= rtol * np.maximum(np.abs(xa), np.abs(xb)) + 1e-30))

@@ -57,12 +57,14 @@ def julliere_polarization(tmr0: float) -> float:
     return float(np.sqrt(tmr0 / (2.0 + tmr0)))
 
 
-def table_anchors(V, T, rp, rap, t_nom) -> dict:
+def table_anchors(V, T, rp, rap, t_nom, vh_beyond=None) -> dict:
     """Named quantities measured on the table at V = 0 (or the nearest bias), T = t_nom.
 
     ln R_P, ln TMR and their T slopes from a quadratic in T through the three
     temperatures nearest t_nom; V_h per polarity from the first crossing of
-    TMR(V, t_nom)/TMR(0, t_nom) = 1/2 (linear interpolation in V; 2 max|V| if none).
+    TMR(V, t_nom)/TMR(0, t_nom) = 1/2 (linear interpolation in V); where the table
+    has no crossing, ``vh_beyond[key]`` (a known half-TMR bias, e.g. from the physics
+    the table came from) if given, else a quadratic extrapolation.
     """
     k = np.argsort(np.abs(T - t_nom))[:3] if T.size >= 3 else np.arange(T.size)
     deg = min(2, k.size - 1)
@@ -85,6 +87,8 @@ def table_anchors(V, T, rp, rap, t_nom) -> dict:
         if below.size and below[0] > 0:
             j = below[0]
             vh = v[j - 1] + (v[j] - v[j - 1]) * (r[j - 1] - 0.5) / (r[j - 1] - r[j])
+        elif vh_beyond and vh_beyond.get(key) is not None:
+            vh = float(vh_beyond[key])      # the table stops short of V_h: the source knows it
         else:
             # no crossing in the table: quadratic through the last three points, solved beyond them
             c = np.polyfit(v[-3:], r[-3:], 2)
@@ -101,7 +105,7 @@ def table_anchors(V, T, rp, rap, t_nom) -> dict:
 class FitProblem:
     """One TMR temperature law: start values, residuals, the fix-and-refit loop."""
 
-    def __init__(self, data, fixed_model: dict, law: str, magnon: bool):
+    def __init__(self, data, fixed_model: dict, law: str, magnon: bool, vh_beyond: dict | None = None):
         self.V, self.T, rp, rap = data
         self.Vg = self.V[:, None]
         self.Tg = self.T[None, :]
@@ -109,7 +113,7 @@ class FitProblem:
         self.y = np.concatenate([np.log(rp).ravel(), np.log(rap).ravel()])
         self.law = law
         self.start = self._start(rp, rap)
-        self.anchors = table_anchors(self.V, self.T, rp, rap, self.base["t_nom"])
+        self.anchors = table_anchors(self.V, self.T, rp, rap, self.base["t_nom"], vh_beyond)
         names = list(VARS)
         self.fixed = {}
         a = self.anchors

@@ -216,7 +216,7 @@ def _one_blas_thread():
 def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v_c: float = 1.5,
                 v_w: float = 0.02, t_nom: float = T_NOM, tmr_temperature: str = "auto", name: str = "mtj",
                 area: float | None = None, provenance: dict | None = None, magnon: bool = True,
-                v_fit: float | None = None, max_nfev: int = 600) -> CompactMTJ:
+                v_fit: float | None = None, max_nfev: int = 600, vh_beyond: dict | None = None) -> CompactMTJ:
     """Fit a :class:`CompactMTJ` to an :class:`RVTable`.
 
     Parameters
@@ -247,6 +247,10 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
         Fit points with |V| <= v_fit [V]; default the whole table.
     max_nfev : int
         Limit on model evaluations per least-squares run.
+    vh_beyond : dict, optional
+        ``{"vh_pos": V, "vh_neg": V}`` [V]: half-TMR biases to use where the table
+        has no crossing (its bias range stops short of V_h), e.g. the physics'
+        :meth:`mramsim.MTJDevice.half_tmr_bias`; ignored where the table crosses.
 
     Returns
     -------
@@ -262,6 +266,12 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
         The optimiser failed.
     """
     t0 = time.perf_counter()
+    from ..physics.rvtable import RVTable
+
+    if not isinstance(rv_table, RVTable):
+        raise ParameterError("rv_table", type(rv_table).__name__, "an RVTable (MTJDevice.rv_table, RVTable.from_csv)")
+    if isinstance(max_nfev, (bool, np.bool_)) or not isinstance(max_nfev, (int, np.integer)) or max_nfev < 1:
+        raise ParameterError("max_nfev", max_nfev, "an integer >= 1")
     check_positive("v_window", v_window, "V")
     check_positive("v_c", v_c, "V")
     check_positive("v_w", v_w, "V")
@@ -292,13 +302,15 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
         raise ParameterError("rv_table", f"{nwin} biases x {it.sum()} temperatures in the window",
                              ">= 5 biases and >= 3 temperatures inside the fitting window")
     fixed_model = dict(area=area, v_c=v_c, v_w=v_w, t_nom=t_nom, name=name)
+    if vh_beyond is not None:
+        vh_beyond = {k: check_positive(f"vh_beyond[{k!r}]", float(vh_beyond[k]), "V") for k in ("vh_pos", "vh_neg") if k in vh_beyond}
     data = (V[iv], T[it], rv_table.r_p[np.ix_(iv, it)], rv_table.r_ap[np.ix_(iv, it)])
 
     laws = ["exp", "shang"] if tmr_temperature == "auto" else [tmr_temperature]
     candidates = []
     with _one_blas_thread():
         for law in laws:
-            prob = FitProblem(data, fixed_model, law, magnon)
+            prob = FitProblem(data, fixed_model, law, magnon, vh_beyond)
             try:
                 out = prob.solve(max_nfev)
             except (ParameterError, FloatingPointError, np.linalg.LinAlgError):

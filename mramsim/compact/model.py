@@ -126,14 +126,21 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from .._validation import check_finite, check_nonnegative, check_positive, check_range, parse_state
+from .._validation import (check_broadcast, check_finite, check_nonnegative, check_positive, check_range,
+                           check_scalar, parse_state)
 from ..constants import T_NOM, e, k_B
 from ..errors import ParameterError
+from ..physics.device import T_RANGE, V_MAX
 from ._shape import (  # noqa: F401  (re-exported)
     MAGNON_C, NUMERIC_PARAMETERS, PARAMETER_UNITS, SENSITIVITY_KEYS, magnon_F, variation_multipliers,
 )
 
 __all__ = ["CompactMTJ", "SENSITIVITY_KEYS", "PARAMETER_UNITS"]
+
+#: Allowed V_h [V]: from 1 mV (below it the junction has no TMR at any usable bias) to 100 V.
+VH_RANGE = (1e-3, 100.0)
+#: Largest r_scale / tmr_scale multiplier [-] (a variation sample 1e6 times the nominal is an error).
+SCALE_MAX = 1e6
 
 #: Highest temperature at which the Shang polarization must stay in (0, 1) [K].
 T_MAX_SHANG = 1000.0
@@ -191,16 +198,13 @@ class CompactMTJ:
 
     def __post_init__(self):
         for f in NUMERIC_PARAMETERS:
-            value = getattr(self, f)
-            if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
-                raise ParameterError(f"CompactMTJ.{f}", value, "a real scalar")
-            check_finite(f"CompactMTJ.{f}", value)
-            object.__setattr__(self, f, float(value))
+            object.__setattr__(self, f, check_scalar(f"CompactMTJ.{f}", getattr(self, f), "a real scalar"))
         check_positive("CompactMTJ.r_p0", self.r_p0, "ohm")
         check_range("CompactMTJ.tmr0", self.tmr0, 0.0, 100.0, lo_open=True)
         check_positive("CompactMTJ.area", self.area, "m^2")
-        check_positive("CompactMTJ.vh_pos", self.vh_pos, "V")
-        check_positive("CompactMTJ.vh_neg", self.vh_neg, "V")
+        # V_h below 1 mV would be a junction without TMR at any bias a circuit uses (and 1/V_h^2 overflows)
+        check_range("CompactMTJ.vh_pos", self.vh_pos, VH_RANGE[0], VH_RANGE[1], unit="V")
+        check_range("CompactMTJ.vh_neg", self.vh_neg, VH_RANGE[0], VH_RANGE[1], unit="V")
         check_positive("CompactMTJ.v_c", self.v_c, "V")
         check_positive("CompactMTJ.v_w", self.v_w, "V")
         check_positive("CompactMTJ.t_nom", self.t_nom, "K")
@@ -317,9 +321,11 @@ class CompactMTJ:
 
     @staticmethod
     def _prep(V, T):
-        V = np.asarray(check_finite("V", V), float)
-        T = np.asarray(T, float)
-        check_range("T", T, 0.0, lo_open=True, unit="K")
+        # the model's range is the physics' range it is fitted from (mramsim.physics.device V_MAX, T_RANGE);
+        # beyond it the closed forms extrapolate into nonsense (R(1e5 K) = 1e-224 ohm)
+        V = np.asarray(check_range("V", check_finite("V", V), -V_MAX, V_MAX, unit="V"), float)
+        T = np.asarray(check_range("T", check_finite("T", T), *T_RANGE, unit="K"), float)
+        check_broadcast(("V", "T"), V, T)
         return V, T
 
     # -- evaluation ----------------------------------------------------------------
@@ -389,8 +395,8 @@ class CompactMTJ:
             Multiplier on TMR (variation of TMR) [-], >= 0.
         """
         s = parse_state(state)
-        check_positive("r_scale", r_scale)
-        check_nonnegative("tmr_scale", tmr_scale)
+        check_range("r_scale", check_finite("r_scale", r_scale), 0.0, SCALE_MAX, lo_open=True)
+        check_range("tmr_scale", check_finite("tmr_scale", tmr_scale), 0.0, SCALE_MAX)
         rp, tmr = self._eval(V, T)
         factor = 1.0 + s * np.asarray(tmr_scale, float) * tmr
         if np.any(factor <= 0):

@@ -7,6 +7,7 @@ and :func:`mramsim.compact.fit.fit_compact` named after the preset.
 from __future__ import annotations
 
 from .._text import check_name
+from ..constants import T_NOM
 
 __all__ = ["PRESET_GRID", "preset_model"]
 
@@ -48,4 +49,8 @@ def preset_model(preset: str, anneal_temperature: float = 673.15, anneal_time: f
     V = np.linspace(*PRESET_GRID["V"])
     T = np.linspace(*PRESET_GRID["T"])
     table = dev.rv_table(V=V, T=T)
+    if "vh_beyond" not in fit_options:  # where the table stops short of V_h, the card carries the physics' V_h
+        t_nom = fit_options.get("t_nom", T_NOM)
+        fit_options["vh_beyond"] = {"vh_pos": float(dev.half_tmr_bias(t_nom, 1)),
+                                    "vh_neg": float(dev.half_tmr_bias(t_nom, -1))}
     return fit_compact(table, name=preset, **fit_options)

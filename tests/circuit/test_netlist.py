@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mramsim.circuit.elements import AccessNMOS, Wires
+from mramsim.circuit.netlist import same_netlist
 from mramsim.circuit.graph import Array1T1MTJ
 from mramsim.circuit.netlist import array_netlist
 from mramsim.compact.model import CompactMTJ
@@ -92,12 +93,6 @@ def test_write_netlist(tmp_path):
     assert "W=5e-07" in p.read_text()
 
 
-_NUM = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
-
-
-def _normalised(text: str) -> str:
-    """Numbers rounded to 9 significant digits (last-digit noise of the fit across machines)."""
-    return _NUM.sub(lambda m: f"{float(m.group(0)):.9g}", text)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +109,11 @@ def test_shipped_netlists_are_current(regenerated, name):
     """netlists/ equals what `mramsim netlist --out netlists/` writes now."""
     fresh = (regenerated / name).read_text()
     shipped = (SHIPPED / name).read_text()
-    assert _normalised(shipped) == _normalised(fresh), f"netlists/{name} is stale: run `mramsim netlist --out netlists/`"
+    assert same_netlist(shipped, fresh), f"netlists/{name} is stale: run `mramsim netlist --out netlists/`"
+    # the comparison is not vacuous: a changed number or a changed line is caught
+    nudged = re.sub(r"(?<= W=)([0-9.eE+-]+)", lambda m: repr(float(m.group(1)) * 1.001), shipped, count=1)
+    assert nudged != shipped and not same_netlist(shipped, nudged)
+    assert not same_netlist(shipped, shipped.replace(".end\n", ".end\n.op\n"))
 
 
 def test_shipped_read_bench_runs_in_ngspice_and_matches_solver(ngspice, regenerated, tmp_path):

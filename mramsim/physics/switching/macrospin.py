@@ -34,7 +34,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import constants as _c
 
-from ..._validation import check_choice, check_nonnegative, check_positive, check_range, check_temperature
+from ..._validation import (check_choice, check_nonnegative, check_positive, check_range, check_scalar,
+                            check_temperature)
 from ...constants import T_NOM
 from ...errors import ParameterError
 
@@ -92,6 +93,20 @@ def slonczewski_g_integral(m, polarization, m_start):
     return (np.log(c * (3.0 + m) - 4.0) - np.log(3.0 * c - 4.0)) / (c * g0)
 
 
+#: Largest thermal stability factor accepted where exp(Delta) is formed [-].
+DELTA_MAX = 700.0
+
+
+def _check_k(k):
+    """The barrier-reduction exponent: the number 1 or 2."""
+    try:
+        ok = np.ndim(k) == 0 and not isinstance(k, (str, bytes, bool, np.bool_)) and k in (1, 2)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ParameterError("k", k, "1 or 2")
+
+
 def bloch_magnetization(T, t_curie):
     r"""Reduced magnetization ``m(T) = 1 - (T/T_c)^{3/2}`` (Bloch's law) [-].
 
@@ -102,6 +117,8 @@ def bloch_magnetization(T, t_curie):
     t_curie : float
         Curie temperature [K].
     """
+    t_curie = check_scalar("t_curie", t_curie, "a Curie temperature > 0 K")
+    check_positive("t_curie", t_curie, "K")
     check_temperature("T", T)
     check_range("T", T, 0.0, t_curie, hi_open=True, unit="K")
     return 1.0 - (np.asarray(T, float) / t_curie) ** 1.5
@@ -129,8 +146,7 @@ def thermal_switching_probability(t, delta, i_over_ic0=0.0, *, tau0=1e-9, k=1):
     k : {1, 2}
         Barrier-reduction exponent (2 is exact for the axially symmetric perpendicular macrospin).
     """
-    if k not in (1, 2):
-        raise ParameterError("k", k, "1 or 2")
+    _check_k(k)
     t = np.asarray(check_nonnegative("t", t, "s"), float)
     delta = np.asarray(check_positive("delta", delta), float)
     x = np.asarray(check_nonnegative("i_over_ic0", i_over_ic0), float)
@@ -151,8 +167,9 @@ def retention_time(delta, tau0=1e-9):
     tau0 : float
         Attempt time [s].
     """
-    check_positive("delta", delta)
-    check_positive("tau0", tau0, "s")
+    # exp(Delta) overflows a double above ~709; no magnet of interest comes near DELTA_MAX
+    check_range("delta", check_positive("delta", delta), 0.0, DELTA_MAX, lo_open=True)
+    check_positive("tau0", check_scalar("tau0", tau0, "an attempt time > 0 s"), "s")
     return tau0 * np.exp(np.asarray(delta, float))
 
 
