@@ -28,7 +28,7 @@ def render_switching_va(sw, name: str | None = None) -> str:
         "    inout te, be;",
         "    electrical te, be;",
         "    electrical xs;",
-        "    parameter real x0 = 0 from [0:1];",
+        "    (*type=\"instance\"*) parameter real x0 = 0 from [0:1];",
         "    real v, vc, s, lnrp, lnrap, x, c, g, imtj, iu, idn, ru, rd, dxdt;",
         "    analog begin",
         "        v = V(te, be);",
