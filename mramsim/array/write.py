@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._validation import check_choice, check_nonnegative, check_positive, check_range, check_temperature
+from .._validation import check_choice, check_positive, check_range, check_temperature
 from ..circuit.elements import AccessNMOS, level1_ids_derivs
 from ..constants import T0_CELSIUS, T_NOM
 from ..errors import ConvergenceError, ParameterError
@@ -295,3 +295,246 @@ def _build_table(deltas, currents, tau_end, n_cells, n_steps):
             tau = sol.tau
             lw[a, b] = np.log(np.clip(sol.wer, 1e-300, 1.0))
     return WERTable(np.asarray(deltas), np.asarray(currents), tau, lw)
+
+
+# -- array write error rate -----------------------------------------------------------
+@dataclass(frozen=True)
+class WriteWER:
+    """Bit-averaged write error rate of one write operation.
+
+    Attributes: ``direction``; ``v_write`` [V]; ``pulse_width`` [s]; ``temperature`` [K];
+    ``wer`` (``E_u[WER(u)]``) [-] and its ``std_err`` [-]; ``n_samples``; ``method``
+    ('nominal', 'mc' or 'is'); ``seed``; ``u_star`` (IS mean shift, in :data:`VARS` order);
+    ``current_nominal`` [A] and ``i_nominal`` (= I / I_c0) [-] of the nominal cell;
+    ``n_bits`` and ``array_fail`` = ``1 - (1 - wer)^n_bits`` [-] (independent bits).
+    """
+
+    direction: str
+    v_write: float
+    pulse_width: float
+    temperature: float
+    wer: float
+    std_err: float
+    n_samples: int
+    method: str
+    seed: int
+    u_star: list
+    current_nominal: float
+    i_nominal: float
+    n_bits: int = 1
+    array_fail: float = float("nan")
+
+    def to_dict(self):
+        return asdict(self)
+
+    def to_json(self, path):
+        """Write to ``path`` (versioned, hashed JSON)."""
+        return dump_json(path, self.to_dict(), fmt="mramsim.WriteWER")
+
+    @classmethod
+    def from_json(cls, path):
+        """Read a file written by :meth:`to_json`."""
+        d = load_json(path, fmt="mramsim.WriteWER")
+        for k in ("v_write", "pulse_width", "temperature", "wer", "std_err", "current_nominal", "i_nominal",
+                  "array_fail"):
+            d[k] = float(d[k])
+        return cls(**d)
+
+
+class _CellModel:
+    """``u`` (n, 7) -> per-cell WER at one circuit, direction and pulse width."""
+
+    def __init__(self, cm, circuit, direction, layer, variation, table):
+        check_choice("direction", direction, DIRECTIONS)
+        self.cm, self.circuit, self.direction, self.table = cm, circuit, direction, table
+        T = circuit.temperature
+        start = "P" if direction == "P->AP" else "AP"
+        self.delta0 = float(layer.delta(T))
+        self.ic0 = float(layer.ic0(T, start))
+        self.tau_d = float(layer.tau_d(T))
+        self.sig = variation.sigmas if variation is not None else np.zeros(len(VARS))
+
+    def parts(self, u):
+        u = np.atleast_2d(np.asarray(u, float))
+        s = self.sig
+        delta = self.delta0 * np.exp(s[0] * u[:, 0])
+        ic0 = self.ic0 * np.exp(s[0] * u[:, 0] + s[1] * u[:, 1])
+        cur, _ = write_current(self.cm, self.circuit, self.direction, r_scale=np.exp(s[2] * u[:, 2] + s[5] * u[:, 5]),
+                               tmr_scale=np.exp(s[3] * u[:, 3]), vth_shift=s[4] * u[:, 4] + s[6] * u[:, 6])
+        return delta, cur / ic0
+
+    def wer(self, u, pulse_width):
+        delta, i = self.parts(u)
+        return self.table(delta, i, pulse_width / self.tau_d)
+
+
+def default_table(layer, circuit_i_max, tau_end, variation=None, T=None):
+    """A :class:`WERTable` covering Delta +-5 sigma and ``i`` in [0.3, 1.6 i_max] up to ``tau_end``."""
+    T = layer.t_ref if T is None else T
+    d0 = float(layer.delta(T))
+    sd = 0.0 if variation is None else variation.sigma_delta
+    deltas = d0 * np.exp(sd * np.array([-5.0, 0.0, 5.0])) if sd > 0 else np.array([d0 * 0.999, d0 * 1.001])
+    deltas = np.clip(deltas, 5.0, 500.0)
+    currents = np.geomspace(0.3, max(3.0, 1.6 * circuit_i_max), 24)
+    return WERTable.build(deltas, currents, tau_end)
+
+
+def _shift(model, pulse_width, active, n_iter=25, h=0.05):
+    """Most probable failure point: damped fixed point ``u = grad ln WER(u)`` on the active variables."""
+    d = len(VARS)
+    u = np.zeros(d)
+    idx = np.flatnonzero(active)
+    if idx.size == 0:
+        return u
+    for _ in range(n_iter):
+        pts = np.repeat(u[None, :], 2 * idx.size, axis=0)
+        for k, j in enumerate(idx):
+            pts[2 * k, j] += h
+            pts[2 * k + 1, j] -= h
+        lw = np.log(np.maximum(model.wer(pts, pulse_width), 1e-300))
+        grad = (lw[0::2] - lw[1::2]) / (2 * h)
+        new = u.copy()
+        new[idx] = 0.5 * u[idx] + 0.5 * grad
+        if np.max(np.abs(new - u)) < 1e-4:
+            u = new
+            break
+        u = new
+    return u
+
+
+def array_wer(cm, circuit: WriteCircuit, direction: str, layer, pulse_width: float, variation=None, *,
+              method: str = "is", n: int = 4000, seed: int = 0, n_bits: int = 1, table=None) -> WriteWER:
+    """Bit-averaged WER ``E_u[WER(u)]`` of writing with ``circuit`` for ``pulse_width`` [s].
+
+    Parameters
+    ----------
+    cm : CompactMTJ
+        Read compact model (cell current).
+    circuit : WriteCircuit
+        Write path.
+    direction : {'P->AP', 'AP->P'}
+    layer : FreeLayer
+        Free layer (nominal ``Delta``, ``I_c0`` of the starting state, ``tau_D`` at the circuit temperature).
+    pulse_width : float
+        [s].
+    variation : WriteVariation, optional
+        None: the nominal cell only (``method`` is then 'nominal').
+    method : {'is', 'mc'}
+        Importance sampling (shifted mean) or plain Monte Carlo.
+    n : int
+        Samples.
+    seed : int
+        ``numpy.random.default_rng`` seed.
+    n_bits : int
+        Bits written at once (``array_fail``).
+    table : WERTable, optional
+        Reuse a table (default: :func:`default_table` for this case).
+    """
+    check_positive("pulse_width", pulse_width, "s")
+    check_choice("method", method, ("is", "mc"))
+    if int(n) != n or n < 10:
+        raise ParameterError("n", n, "an integer >= 10")
+    if int(n_bits) != n_bits or n_bits < 1:
+        raise ParameterError("n_bits", n_bits, "an integer >= 1")
+    nominal = _CellModel(cm, circuit, direction, layer, None, None)
+    i_nom = float(nominal.parts(np.zeros((1, len(VARS))))[1][0])
+    if table is None:
+        table = default_table(layer, i_nom, 1.05 * pulse_width / nominal.tau_d, variation, circuit.temperature)
+    model = _CellModel(cm, circuit, direction, layer, variation, table)
+    u_star = np.zeros(len(VARS))
+    if variation is None or not np.any(model.sig > 0):
+        wer, se, method, n_used = float(model.wer(np.zeros((1, len(VARS))), pulse_width)[0]), 0.0, "nominal", 1
+    else:
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((int(n), len(VARS)))
+        if method == "is":
+            u_star = _shift(model, pulse_width, model.sig > 0)
+            u = z + u_star
+            w = np.exp(-u @ u_star + 0.5 * u_star @ u_star)
+        else:
+            u, w = z, np.ones(int(n))
+        vals = model.wer(u, pulse_width) * w
+        wer, se, n_used = float(vals.mean()), float(vals.std(ddof=1) / np.sqrt(n)), int(n)
+    fail = float(-np.expm1(n_bits * np.log1p(-min(wer, 1.0 - 1e-16))))
+    return WriteWER(direction, float(circuit.v_write), float(pulse_width), float(circuit.temperature), wer, se,
+                    n_used, method, int(seed), u_star.tolist(), i_nom * nominal.ic0, i_nom, int(n_bits), fail)
+
+
+# -- write margin ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class WriteMargin:
+    """Write margin for a target bit-averaged WER.
+
+    Attributes: ``direction``; ``target_wer`` [-]; ``pulse_width`` [s] and the driver voltage
+    ``v_write_needed`` [V] that reaches the target at that width; ``v_write`` [V] and the
+    ``pulse_width_needed`` [s] at that voltage; ``method``/``n``/``seed`` of the estimates
+    (common random numbers, so the searched function is smooth).
+    """
+
+    direction: str
+    target_wer: float
+    pulse_width: float
+    v_write_needed: float
+    v_write: float
+    pulse_width_needed: float
+    method: str
+    n: int
+    seed: int
+
+    def to_dict(self):
+        return asdict(self)
+
+    def to_json(self, path):
+        """Write to ``path`` (versioned, hashed JSON)."""
+        return dump_json(path, self.to_dict(), fmt="mramsim.WriteMargin")
+
+    @classmethod
+    def from_json(cls, path):
+        """Read a file written by :meth:`to_json`."""
+        d = load_json(path, fmt="mramsim.WriteMargin")
+        for k in ("target_wer", "pulse_width", "v_write_needed", "v_write", "pulse_width_needed"):
+            d[k] = float(d[k])
+        return cls(**d)
+
+
+def write_margin(cm, circuit: WriteCircuit, direction: str, layer, target_wer: float, pulse_width: float,
+                 variation=None, *, v_range=(0.3, 3.0), width_range=(0.5e-9, 100e-9), method: str = "is",
+                 n: int = 2000, seed: int = 0, xtol_v: float = 1e-3, rtol_w: float = 1e-3) -> WriteMargin:
+    """Driver voltage needed at ``pulse_width`` and pulse width needed at ``circuit.v_write`` for ``target_wer``.
+
+    Both searches are Brent root finds on ``ln WER - ln target`` (:func:`array_wer`, same seed
+    for every evaluation). ``v_range`` [V] and ``width_range`` [s] must bracket the target;
+    otherwise :class:`ConvergenceError` names the WER at the ends.
+    """
+    from scipy.optimize import brentq
+
+    check_range("target_wer", target_wer, 0.0, 0.5, lo_open=True)
+    check_positive("pulse_width", pulse_width, "s")
+    w_hi = max(width_range[1], pulse_width)
+    # one table for both searches (covers the widest pulse and the highest voltage's current)
+    hi_circuit = replace(circuit, v_write=float(v_range[1]))
+    nominal = _CellModel(cm, hi_circuit, direction, layer, None, None)
+    i_hi = float(nominal.parts(np.zeros((1, len(VARS))))[1][0])
+    table = default_table(layer, i_hi, 1.02 * w_hi / nominal.tau_d, variation, circuit.temperature)
+
+    def f_v(v):
+        r = array_wer(cm, replace(circuit, v_write=float(v)), direction, layer, pulse_width, variation,
+                      method=method, n=n, seed=seed, table=table)
+        return np.log(max(r.wer, 1e-300)) - np.log(target_wer)
+
+    def f_w(lw):
+        r = array_wer(cm, circuit, direction, layer, float(np.exp(lw)), variation, method=method, n=n, seed=seed,
+                      table=table)
+        return np.log(max(r.wer, 1e-300)) - np.log(target_wer)
+
+    def solve(f, a, b, what, xtol):
+        fa, fb = f(a), f(b)
+        if fa * fb > 0:
+            raise ConvergenceError(f"write_margin: {what} range does not bracket WER {target_wer:g} "
+                                   f"(ln WER/target {fa:.3g} and {fb:.3g} at its ends)")
+        return brentq(f, a, b, xtol=xtol)
+
+    v_needed = solve(f_v, float(v_range[0]), float(v_range[1]), "v_range", xtol_v)
+    w_needed = float(np.exp(solve(f_w, np.log(width_range[0]), np.log(w_hi), "width_range", rtol_w)))
+    return WriteMargin(direction, float(target_wer), float(pulse_width), float(v_needed), float(circuit.v_write),
+                       w_needed, method, int(n), int(seed))
