@@ -42,7 +42,7 @@ from ..errors import ConvergenceError, ParameterError
 from ..parallel.jsonio import dump_json, load_json
 
 __all__ = ["DIRECTIONS", "WriteCircuit", "WriteVariation", "WERTable", "WriteWER", "WriteMargin",
-           "write_current", "write_netlist", "array_wer", "write_margin", "VARS"]
+           "write_current", "write_netlist", "cell_wer", "default_table", "array_wer", "write_margin", "VARS"]
 
 DIRECTIONS = ("P->AP", "AP->P")
 #: Standard-normal variables, in the order of the columns of ``u``.
@@ -267,8 +267,16 @@ class WERTable:
     log_wer: np.ndarray  # (n_delta, n_i, n_tau)
 
     @classmethod
-    def build(cls, deltas, currents, tau_end, *, n_cells=200, n_steps=300):
-        """Solve ``fp_wer`` at every (Delta, i) up to ``tau_end`` (Richardson-extrapolated)."""
+    def build(cls, deltas, currents, tau_end, *, n_cells=300, n_steps=None):
+        """Solve ``fp_wer`` at every (Delta, i) up to ``tau_end`` (Richardson-extrapolated).
+
+        ``n_steps`` defaults to ``max(300, tau_end / 0.025)``: the time step, not the grid,
+        limits the accuracy of long windows (measured: 300 steps over ``tau_end = 35`` are
+        off by up to 2.5x at WER ~1e-12; 0.025 steps keep the table within ~6 % of an
+        800-cell, 800-step solve at ``Delta = 40``, ``i = 2..3.3``).
+        """
+        if n_steps is None:
+            n_steps = max(300, int(np.ceil(float(tau_end) / 0.025)))
         return _build_table(tuple(float(d) for d in deltas), tuple(float(c) for c in currents),
                             float(tau_end), int(n_cells), int(n_steps))
 
@@ -368,6 +376,20 @@ class _CellModel:
         return self.table(delta, i, pulse_width / self.tau_d)
 
 
+def cell_wer(cm, circuit: WriteCircuit, direction: str, layer, pulse_width: float, u, variation=None, *,
+             table=None):
+    """Per-cell WER [-] at standard normals ``u`` (shape (n, 7), columns :data:`VARS`).
+
+    The integrand of :func:`array_wer` (exposed for quadrature checks and custom estimators).
+    """
+    check_positive("pulse_width", pulse_width, "s")
+    if table is None:
+        nominal = _CellModel(cm, circuit, direction, layer, None, None)
+        i_nom = float(nominal.parts(np.zeros((1, len(VARS))))[1][0])
+        table = default_table(layer, i_nom, 1.05 * pulse_width / nominal.tau_d, variation, circuit.temperature)
+    return _CellModel(cm, circuit, direction, layer, variation, table).wer(u, pulse_width)
+
+
 def default_table(layer, circuit_i_max, tau_end, variation=None, T=None):
     """A :class:`WERTable` covering Delta +-5 sigma and ``i`` in [0.3, 1.6 i_max] up to ``tau_end``."""
     T = layer.t_ref if T is None else T
@@ -403,7 +425,8 @@ def _shift(model, pulse_width, active, n_iter=25, h=0.05):
 
 
 def array_wer(cm, circuit: WriteCircuit, direction: str, layer, pulse_width: float, variation=None, *,
-              method: str = "is", n: int = 4000, seed: int = 0, n_bits: int = 1, table=None) -> WriteWER:
+              method: str = "is", n: int = 4000, seed: int = 0, n_bits: int = 1, table=None,
+              u_star=None) -> WriteWER:
     """Bit-averaged WER ``E_u[WER(u)]`` of writing with ``circuit`` for ``pulse_width`` [s].
 
     Parameters
@@ -429,6 +452,8 @@ def array_wer(cm, circuit: WriteCircuit, direction: str, layer, pulse_width: flo
         Bits written at once (``array_fail``).
     table : WERTable, optional
         Reuse a table (default: :func:`default_table` for this case).
+    u_star : array_like, optional
+        IS mean shift to use as is (default: searched, :func:`_shift`); any shift is unbiased.
     """
     check_positive("pulse_width", pulse_width, "s")
     check_choice("method", method, ("is", "mc"))
@@ -441,14 +466,15 @@ def array_wer(cm, circuit: WriteCircuit, direction: str, layer, pulse_width: flo
     if table is None:
         table = default_table(layer, i_nom, 1.05 * pulse_width / nominal.tau_d, variation, circuit.temperature)
     model = _CellModel(cm, circuit, direction, layer, variation, table)
-    u_star = np.zeros(len(VARS))
+    given, u_star = u_star, np.zeros(len(VARS))
     if variation is None or not np.any(model.sig > 0):
         wer, se, method, n_used = float(model.wer(np.zeros((1, len(VARS))), pulse_width)[0]), 0.0, "nominal", 1
     else:
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((int(n), len(VARS)))
         if method == "is":
-            u_star = _shift(model, pulse_width, model.sig > 0)
+            u_star = _shift(model, pulse_width, model.sig > 0) if given is None \
+                else np.asarray(given, float).reshape(len(VARS)) * (model.sig > 0)
             u = z + u_star
             w = np.exp(-u @ u_star + 0.5 * u_star @ u_star)
         else:
@@ -498,13 +524,14 @@ class WriteMargin:
 
 
 def write_margin(cm, circuit: WriteCircuit, direction: str, layer, target_wer: float, pulse_width: float,
-                 variation=None, *, v_range=(0.3, 3.0), width_range=(0.5e-9, 100e-9), method: str = "is",
+                 variation=None, *, v_range=(0.4, 1.6), width_range=(1e-9, 50e-9), method: str = "is",
                  n: int = 2000, seed: int = 0, xtol_v: float = 1e-3, rtol_w: float = 1e-3) -> WriteMargin:
     """Driver voltage needed at ``pulse_width`` and pulse width needed at ``circuit.v_write`` for ``target_wer``.
 
-    Both searches are Brent root finds on ``ln WER - ln target`` (:func:`array_wer`, same seed
-    for every evaluation). ``v_range`` [V] and ``width_range`` [s] must bracket the target;
-    otherwise :class:`ConvergenceError` names the WER at the ends.
+    Both searches are Brent root finds on ``ln WER - ln target`` (:func:`array_wer` with the same
+    seed for every evaluation; for IS the mean shift is held fixed during a root find and
+    re-searched at its result twice). ``v_range`` [V] and ``width_range`` [s] must bracket the
+    target; otherwise :class:`ConvergenceError` names ``ln(WER/target)`` at the ends.
     """
     from scipy.optimize import brentq
 
@@ -517,14 +544,16 @@ def write_margin(cm, circuit: WriteCircuit, direction: str, layer, target_wer: f
     i_hi = float(nominal.parts(np.zeros((1, len(VARS))))[1][0])
     table = default_table(layer, i_hi, 1.02 * w_hi / nominal.tau_d, variation, circuit.temperature)
 
-    def f_v(v):
-        r = array_wer(cm, replace(circuit, v_write=float(v)), direction, layer, pulse_width, variation,
-                      method=method, n=n, seed=seed, table=table)
+    shift = {}
+
+    def f_v(v, var=variation):
+        r = array_wer(cm, replace(circuit, v_write=float(v)), direction, layer, pulse_width, var,
+                      method=method, n=n, seed=seed, table=table, u_star=shift.get("v"))
         return np.log(max(r.wer, 1e-300)) - np.log(target_wer)
 
-    def f_w(lw):
-        r = array_wer(cm, circuit, direction, layer, float(np.exp(lw)), variation, method=method, n=n, seed=seed,
-                      table=table)
+    def f_w(lw, var=variation):
+        r = array_wer(cm, circuit, direction, layer, float(np.exp(lw)), var, method=method, n=n, seed=seed,
+                      table=table, u_star=shift.get("w"))
         return np.log(max(r.wer, 1e-300)) - np.log(target_wer)
 
     def solve(f, a, b, what, xtol):
@@ -534,7 +563,22 @@ def write_margin(cm, circuit: WriteCircuit, direction: str, layer, target_wer: f
                                    f"(ln WER/target {fa:.3g} and {fb:.3g} at its ends)")
         return brentq(f, a, b, xtol=xtol)
 
-    v_needed = solve(f_v, float(v_range[0]), float(v_range[1]), "v_range", xtol_v)
-    w_needed = float(np.exp(solve(f_w, np.log(width_range[0]), np.log(w_hi), "width_range", rtol_w)))
+    has_var = variation is not None and np.any(variation.sigmas > 0)
+    lo_w, hi_w = np.log(width_range[0]), np.log(w_hi)
+    if has_var and method == "is":
+        # the mean shift is searched at the nominal cell's answer, the root found with it fixed
+        # (a smooth estimator), then the shift re-searched at that root and the root found again
+        v_est = solve(lambda v: f_v(v, None), float(v_range[0]), float(v_range[1]), "v_range", 1e-2)
+        w_est = float(np.exp(solve(lambda x: f_w(x, None), lo_w, hi_w, "width_range", 1e-2)))
+        for _ in range(2):
+            shift["v"] = array_wer(cm, replace(circuit, v_write=v_est), direction, layer, pulse_width, variation,
+                                   n=10, table=table).u_star
+            shift["w"] = array_wer(cm, circuit, direction, layer, w_est, variation, n=10, table=table).u_star
+            v_est = solve(f_v, float(v_range[0]), float(v_range[1]), "v_range", xtol_v)
+            w_est = float(np.exp(solve(f_w, lo_w, hi_w, "width_range", rtol_w)))
+        v_needed, w_needed = v_est, w_est
+    else:
+        v_needed = solve(f_v, float(v_range[0]), float(v_range[1]), "v_range", xtol_v)
+        w_needed = float(np.exp(solve(f_w, lo_w, hi_w, "width_range", rtol_w)))
     return WriteMargin(direction, float(target_wer), float(pulse_width), float(v_needed), float(circuit.v_write),
                        w_needed, method, int(n), int(seed))
