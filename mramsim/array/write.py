@@ -390,15 +390,16 @@ def cell_wer(cm, circuit: WriteCircuit, direction: str, layer, pulse_width: floa
     return _CellModel(cm, circuit, direction, layer, variation, table).wer(u, pulse_width)
 
 
-def default_table(layer, circuit_i_max, tau_end, variation=None, T=None):
-    """A :class:`WERTable` covering Delta +-5 sigma and ``i`` in [0.3, 1.6 i_max] up to ``tau_end``."""
+def default_table(layer, circuit_i_max, tau_end, variation=None, T=None, *, n_i: int = 24, n_cells: int = 300):
+    """A :class:`WERTable` covering Delta +-5 sigma and ``i`` in [0.3, 1.6 i_max] (``n_i`` points,
+    geometric) up to ``tau_end``; ``n_cells`` FP cells."""
     T = layer.t_ref if T is None else T
     d0 = float(layer.delta(T))
     sd = 0.0 if variation is None else variation.sigma_delta
     deltas = d0 * np.exp(sd * np.array([-5.0, 0.0, 5.0])) if sd > 0 else np.array([d0 * 0.999, d0 * 1.001])
     deltas = np.clip(deltas, 5.0, 500.0)
-    currents = np.geomspace(0.3, max(3.0, 1.6 * circuit_i_max), 24)
-    return WERTable.build(deltas, currents, tau_end)
+    currents = np.geomspace(0.3, max(3.0, 1.6 * circuit_i_max), int(n_i))
+    return WERTable.build(deltas, currents, tau_end, n_cells=n_cells)
 
 
 def _shift(model, pulse_width, active, n_iter=25, h=0.05):
@@ -525,13 +526,15 @@ class WriteMargin:
 
 def write_margin(cm, circuit: WriteCircuit, direction: str, layer, target_wer: float, pulse_width: float,
                  variation=None, *, v_range=(0.4, 1.6), width_range=(1e-9, 50e-9), method: str = "is",
-                 n: int = 2000, seed: int = 0, xtol_v: float = 1e-3, rtol_w: float = 1e-3) -> WriteMargin:
+                 n: int = 2000, seed: int = 0, xtol_v: float = 1e-3, rtol_w: float = 1e-3,
+                 table=None) -> WriteMargin:
     """Driver voltage needed at ``pulse_width`` and pulse width needed at ``circuit.v_write`` for ``target_wer``.
 
     Both searches are Brent root finds on ``ln WER - ln target`` (:func:`array_wer` with the same
     seed for every evaluation; for IS the mean shift is held fixed during a root find and
     re-searched at its result twice). ``v_range`` [V] and ``width_range`` [s] must bracket the
     target; otherwise :class:`ConvergenceError` names ``ln(WER/target)`` at the ends.
+    ``table`` (a :class:`WERTable` covering the currents and the widest pulse) skips building one.
     """
     from scipy.optimize import brentq
 
@@ -539,10 +542,11 @@ def write_margin(cm, circuit: WriteCircuit, direction: str, layer, target_wer: f
     check_positive("pulse_width", pulse_width, "s")
     w_hi = max(width_range[1], pulse_width)
     # one table for both searches (covers the widest pulse and the highest voltage's current)
-    hi_circuit = replace(circuit, v_write=float(v_range[1]))
-    nominal = _CellModel(cm, hi_circuit, direction, layer, None, None)
-    i_hi = float(nominal.parts(np.zeros((1, len(VARS))))[1][0])
-    table = default_table(layer, i_hi, 1.02 * w_hi / nominal.tau_d, variation, circuit.temperature)
+    if table is None:
+        hi_circuit = replace(circuit, v_write=float(v_range[1]))
+        nominal = _CellModel(cm, hi_circuit, direction, layer, None, None)
+        i_hi = float(nominal.parts(np.zeros((1, len(VARS))))[1][0])
+        table = default_table(layer, i_hi, 1.02 * w_hi / nominal.tau_d, variation, circuit.temperature)
 
     shift = {}
 
