@@ -149,6 +149,11 @@ class SwitchingMTJ:
         check_nonnegative("SwitchingMTJ.k_relax", self.k_relax, "1/s")
         check_name("SwitchingMTJ.name", self.name)
 
+    @property
+    def n_half_powers(self) -> int:
+        """Number of ``s^{j+1/2}`` terms at the end of ``ln_rp``/``ln_rap`` [-]."""
+        return N_S
+
     # -- read path -------------------------------------------------------------------
     def resistance_ends(self, V):
         """(R_P(V), R_AP(V)) [ohm] of the fitted ``ln R`` forms."""

@@ -13,9 +13,8 @@ T_SCALE = 1e-9
 
 def ln_r(sw, coefs, vc: str, s: str, pw) -> str:
     """``sum a_k vc^k + sum b_j s^(j+1/2)`` (Horner in ``vc``); ``pw(base, exp)`` writes a power."""
-    from ..switching import N_S
-
-    a, b = coefs[: len(coefs) - N_S], coefs[len(coefs) - N_S:]
+    n_s = sw.n_half_powers
+    a, b = coefs[: len(coefs) - n_s], coefs[len(coefs) - n_s:]
     horner = num(a[-1])
     for c in reversed(a[:-1]):
         horner = f"{num(c)}+{vc}*({horner})"
