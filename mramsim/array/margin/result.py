@@ -19,7 +19,7 @@ from ...errors import ParameterError
 from ...parallel.jsonio import to_jsonable
 
 __all__ = ["FieldAccess", "WorstRead", "StateMonteCarlo", "MonteCarloEstimate", "TailWorld", "FormEstimate",
-           "ImportanceEstimate", "NominalReads", "IRMap", "KeptSamples", "MarginInputs", "Timings",
+           "ImportanceEstimate", "NominalReads", "IRMap", "RowStats", "KeptSamples", "MarginInputs", "Timings",
            "ReadMarginResult", "SAMPLE_KEYS"]
 
 #: signals and margins kept per sample for histograms
@@ -202,6 +202,23 @@ class IRMap(FieldAccess):
 
 
 @dataclass(frozen=True)
+class RowStats(FieldAccess):
+    """Closed-form (FORM) per-bit BER of each IR-map row and the worst row.
+
+    ``rows`` [-]; ``ber_form`` per row, averaged over the evaluated
+    ``columns`` [-]; ``array_ber_form`` their mean (the array average) [-];
+    ``worst_row`` the row of largest BER [-] and ``worst_row_ber_form`` its BER [-].
+    """
+
+    rows: list
+    ber_form: list
+    array_ber_form: float
+    worst_row: int | None
+    worst_row_ber_form: float
+    columns: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class KeptSamples(FieldAccess):
     """(samples, cols) signals and margins of the first ``n_keep`` Monte Carlo samples [A or V]."""
 
@@ -262,7 +279,10 @@ class ReadMarginResult:
     Attributes
     ----------
     ber : float
-        Per-bit error rate (equiprobable data) [-].
+        Per-bit error rate (equiprobable data) of the bits of the *selected
+        row* (``inputs.selected_row``; by default the worst row, the one of
+        largest closed-form BER) [-]. With a fixed reference this is the
+        worst row's rate, not the array average (see ``array_ber``).
     ber_ci : tuple of float
         95 % confidence interval of ``ber`` [-].
     ber_p, ber_ap : float
@@ -270,8 +290,19 @@ class ReadMarginResult:
     method : str
         Estimator behind ``ber`` ('mc', 'is', 'analytic').
     margin_sigma : float
+        BER-equivalent margin ``-Phi^-1(ber)`` [-] (the sigma of a Gaussian
+        margin with the same failure rate; equal to ``beta``).
+    margin_mean_over_std : float
         ``min over states of mean(margin)/std(margin)`` from Monte Carlo
-        (``beta`` of the closed form when no Monte Carlo was run) [-].
+        (the smallest FORM beta when no Monte Carlo was run) [-]; the former
+        ``margin_sigma``: not a failure-rate equivalent when the margin is
+        not Gaussian.
+    array_ber : float
+        Array-average per-bit BER [-]: ``ber`` scaled by the ratio of the
+        closed-form array average to the closed-form BER of the selected row
+        (nan when the closed form is unavailable).
+    rows : RowStats or None
+        Closed-form BER of every IR-map row, its average and the worst row.
     beta : float
         Equivalent normal sigma of the BER, ``-Phi^-1(ber)`` [-].
     mc : MonteCarloEstimate or None
@@ -305,6 +336,9 @@ class ReadMarginResult:
     samples: KeptSamples | None = None
     inputs: MarginInputs | None = None
     timings: Timings | None = None
+    margin_mean_over_std: float = float("nan")
+    array_ber: float = float("nan")
+    rows: RowStats | None = None
 
     @property
     def worst_cells(self):
@@ -367,6 +401,8 @@ class ReadMarginResult:
                 d["samples"], cols=(d.get("inputs") or {}).get("cells_per_sample")),
             inputs=opt(MarginInputs, d.get("inputs")),
             timings=opt(Timings, d.get("timings")),
+            margin_mean_over_std=d.get("margin_mean_over_std", float("nan")),
+            array_ber=d.get("array_ber", float("nan")), rows=opt(RowStats, d.get("rows")),
         )
 
     def to_json(self, path):
