@@ -120,13 +120,34 @@ def _tail_states(method, mc, min_mc_failures):
     return []
 
 
-def _combine(method, mc, importance, analytic):
-    """(ber_p, ber_ap, ber, ber_ci, method used) from the estimator used per state."""
+def _disagreements(mc, importance):
+    """States whose Monte Carlo failures contradict the tail estimate (disjoint 95 % intervals)."""
+    out = {}
+    if mc is None:
+        return out
+    for st, r in importance.items():
+        m = mc[st]
+        if m.ci[0] > r.ci[1] or m.ci[1] < r.ci[0]:
+            out[st] = {"mc_p": m.p, "mc_ci": tuple(m.ci), "mc_fails": m.fails, "tail_p": r.p, "tail_ci": tuple(r.ci)}
+    return out
+
+
+def _combine(method, mc, importance, analytic, disagree=None):
+    """(ber_p, ber_ap, ber, ber_ci, method used) from the estimator used per state.
+
+    A state in ``disagree`` (Monte Carlo failures contradict the tail
+    estimate) keeps the evidence of both: the unbiased Monte Carlo value and
+    the union of the two intervals.
+    """
+    disagree = disagree or {}
     per_state = {}
     used = set()
     for st in ("p", "ap"):
         if method == "analytic":
             per_state[st] = (analytic[st].p, (analytic[st].p, analytic[st].p), None, "analytic")
+        elif st in disagree:
+            r, m = importance[st], mc[st]
+            per_state[st] = (m.p, (min(m.ci[0], r.ci[0]), max(m.ci[1], r.ci[1])), None, "mc|is")
         elif st in importance:
             r = importance[st]
             per_state[st] = (r.p, r.ci, r.var, "is")
@@ -139,7 +160,9 @@ def _combine(method, mc, importance, analytic):
         ber_ci = tuple(mc.ber_ci)
     elif used == {"is"}:
         half = Z95 * math.sqrt(0.25 * (per_state["p"][2] + per_state["ap"][2]))
-        ber_ci = (max(ber - half, 0.0), ber + half)
+        extra = 0.5 * sum(importance[st].ci[1] - importance[st].p - Z95 * math.sqrt(importance[st].var)
+                          for st in ("p", "ap"))                 # the multi-defect bound of each state
+        ber_ci = (max(ber - half, 0.0), ber + half + max(extra, 0.0))
     else:  # mixed or analytic: sum of the per-state bounds (conservative)
         ber_ci = (0.5 * (per_state["p"][1][0] + per_state["ap"][1][0]),
                   0.5 * (per_state["p"][1][1] + per_state["ap"][1][1]))
@@ -193,7 +216,10 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
         'mc': plain Monte Carlo; 'is': importance sampling; 'analytic':
         closed form (FORM) only; 'auto': Monte Carlo, plus importance sampling
         and the closed form for every state with fewer than
-        ``min_mc_failures`` failures (then ``ber`` comes from them).
+        ``min_mc_failures`` failures (then ``ber`` comes from them, unless
+        the Monte Carlo failures contradict them: then both are reported in
+        ``disagreements`` and the state keeps the Monte Carlo value with the
+        union of the intervals).
     selected_row : int or 'worst'
         Row read [-]; 'worst' picks the row with the largest closed-form
         (FORM) per-bit BER over ``ir_rows`` rows spanning the array
@@ -252,7 +278,8 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
         chunk_blocks=chunk_blocks)
     t_tail = time.perf_counter() - t2
 
-    ber_p, ber_ap, ber, ber_ci, method_used = _combine(method, mc, importance, analytic)
+    disagree = _disagreements(mc, importance) if method == "auto" else {}
+    ber_p, ber_ap, ber, ber_ci, method_used = _combine(method, mc, importance, analytic, disagree)
     beta_eq = float(-ndtri(ber)) if 0 < ber < 1 else (math.inf if ber == 0 else -math.inf)
     array_ber = _array_ber(ctx, ber, stats, row)
     inputs = _inputs_record(ctx, seed=seed, n_samples=n_samples, method=method, block_size=block_size,
@@ -263,6 +290,7 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
         analytic=analytic, nominal=nominal, ir_map=ir, samples=keep, inputs=inputs,
         timings=Timings(setup=t_setup, mc=t_mc, tail=t_tail, total=time.perf_counter() - t0),
         margin_mean_over_std=_mean_over_std(mc, analytic), array_ber=array_ber, rows=stats,
+        disagreements=disagree,
     )
 
 

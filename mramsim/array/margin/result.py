@@ -125,10 +125,11 @@ class MonteCarloEstimate(FieldAccess):
 
 @dataclass(frozen=True)
 class TailWorld(FieldAccess):
-    """Tail estimate of one conditioning world (defective data cell or not).
+    """Tail estimate of one conditioning world (defect stratum: none, or one cell defective).
 
     ``weight`` its probability [-]; ``beta`` = |u*| [-]; ``u_star`` the design
-    point; ``p_form`` = Phi(-beta) [-]; ``col`` the column [-]. With importance
+    point; ``p_form`` the sum of Phi(-beta_i) over the distinct design points
+    ``design_points`` ([beta_i, u_i]) [-]; ``col`` the column [-]. With importance
     sampling also ``p``, ``var``, ``ci`` [-], ``n_reads``, ``hits``, ``rounds`` [-].
     """
 
@@ -143,6 +144,8 @@ class TailWorld(FieldAccess):
     n_reads: int | None = None
     hits: int | None = None
     rounds: int | None = None
+    stratum: str | None = None
+    design_points: list | None = None
 
     @classmethod
     def from_dict(cls, d):
@@ -303,6 +306,9 @@ class ReadMarginResult:
         (nan when the closed form is unavailable).
     rows : RowStats or None
         Closed-form BER of every IR-map row, its average and the worst row.
+    disagreements : dict
+        Per state, Monte Carlo and tail estimates whose 95 % intervals are
+        disjoint ('auto'): ``mc_p``, ``mc_ci``, ``mc_fails``, ``tail_p``, ``tail_ci``.
     beta : float
         Equivalent normal sigma of the BER, ``-Phi^-1(ber)`` [-].
     mc : MonteCarloEstimate or None
@@ -339,6 +345,7 @@ class ReadMarginResult:
     margin_mean_over_std: float = float("nan")
     array_ber: float = float("nan")
     rows: RowStats | None = None
+    disagreements: dict = field(default_factory=dict)
 
     @property
     def worst_cells(self):
@@ -403,6 +410,8 @@ class ReadMarginResult:
             timings=opt(Timings, d.get("timings")),
             margin_mean_over_std=d.get("margin_mean_over_std", float("nan")),
             array_ber=d.get("array_ber", float("nan")), rows=opt(RowStats, d.get("rows")),
+            disagreements={k: {**v, "mc_ci": tuple(v["mc_ci"]), "tail_ci": tuple(v["tail_ci"])}
+                           for k, v in (d.get("disagreements") or {}).items()},
         )
 
     def to_json(self, path):
