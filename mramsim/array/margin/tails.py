@@ -301,8 +301,13 @@ def _run_is(ctx, state, means, log_a, fixed, seed, tag, *, block_size, executor,
             break
         rnd += 1
         n_round = min(total_samples, n_max - total_samples)  # double the sample
-    return {"p": p, "var": var, "ci": (max(p - half, 0.0), p + half), "n_reads": n, "hits": hits,
-            "rounds": rnd + 1}
+    ci = (max(p - half, 0.0), p + half)
+    if means is None:       # plain sampling (nominal read fails): exact binomial interval, never zero width
+        from .montecarlo import clopper_pearson
+
+        ci = clopper_pearson(hits, n)
+        var = max(var, ((ci[1] - ci[0]) / (2 * Z95)) ** 2)
+    return {"p": p, "var": var, "ci": ci, "n_reads": n, "hits": hits, "rounds": rnd + 1}
 
 
 def tail_estimates(ctx, nom, tail_states, *, method, seed, block_size, executor, is_samples, is_max_samples,
