@@ -267,3 +267,19 @@ def test_fixed_reference_is_set_once_so_ir_drop_moves_cells_against_it(arr):
     mp, map_ = np.asarray(res.ir_map["m_p_min"]), np.asarray(res.ir_map["m_ap_min"])
     assert np.all(np.diff(mp) < 0) and np.all(np.diff(map_) > 0)  # far rows: less current for both
     assert res.inputs["s_ref_fixed"] > 0
+
+
+def test_rows_margin_sigma_and_array_average(arr):
+    """Row statistics: the row read is the one of largest closed-form BER; with a fixed reference
+    the selected (worst) row's BER exceeds the array average; margin_sigma is -Phi^-1(BER)."""
+    from scipy.special import ndtri
+
+    var = Variation(ra_sigma=0.08)
+    fixed = read_margin(arr, var, ReadScheme(v_read=0.15, reference="fixed"), n_samples=400, seed=3, ir_rows=8)
+    st = fixed.rows
+    assert fixed.inputs["selected_row"] == st.worst_row == st.rows[int(np.argmax(st.ber_form))]
+    assert st.worst_row_ber_form >= max(st.ber_form) and st.array_ber_form < st.worst_row_ber_form
+    assert fixed.array_ber < fixed.ber
+    assert fixed.margin_sigma == pytest.approx(float(-ndtri(fixed.ber)), rel=1e-12)
+    m = fixed.mc
+    assert fixed.margin_mean_over_std == pytest.approx(min(m.p.mean / m.p.std, m.ap.mean / m.ap.std), rel=1e-12)
