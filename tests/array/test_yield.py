@@ -124,3 +124,19 @@ def test_bad_arguments(arr):
         Sharing(cols_per_sa=0)
     with pytest.raises(ParameterError):
         simulate_dies(arr, var, read, 600, ecc="none", n_dies=1)   # 10 words do not spread evenly over 8 rows
+
+
+def test_row_ber_plot(arr):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mramsim.array.margin import read_margin
+    from mramsim.plotting.margin import plot_row_ber
+
+    var, read = Variation(ra_sigma=0.08), ReadScheme(v_read=0.15, reference="fixed")
+    res = read_margin(arr, var, read, n_samples=64, seed=0, ir_rows=4)
+    y = read_yield(arr, var, read, 1024, ecc="none", grid=(8, 33), max_rows=4)
+    ax = plot_row_ber(res, yield_result=y)
+    ys = ax.lines[0].get_ydata()
+    np.testing.assert_allclose(ys, res.rows.ber_form)
+    assert len(ax.lines) == 4        # per row, worst row, array average, yield engine
