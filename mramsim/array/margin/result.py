@@ -362,8 +362,10 @@ class ReadMarginResult:
 
         Independent bits with the per-bit ``ber`` and an ECC that corrects up
         to ``correctable`` errors per array: ``Y = P(Binom(N, BER) <= t)``;
-        for ``t = 0`` ``Y = exp(N log1p(-BER))``. Die-level variation makes bits
-        of one die correlated; this is then the yield of the average die.
+        for ``t = 0`` ``Y = exp(N log1p(-BER))``. Die-level variation and
+        shared periphery make bits of one die correlated; this formula then
+        misjudges the die yield (pessimistic without ECC, optimistic with it):
+        use :func:`mramsim.array.yield_.read_yield` for a die.
 
         Parameters
         ----------
