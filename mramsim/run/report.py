@@ -170,8 +170,8 @@ def write_report(path, results: dict, cfg) -> Path:
                          f"{_fmt(c['failing_words_per_die'])} |")
             L.append("")
         L += [f"![{Path(f).stem}]({_rel(f, base)})" for f in mg.get("figures", [])] + [""]
-        if mg.get("row_ber_figure"):
-            L += [f"![BER per row]({_rel(mg['row_ber_figure'], base)})", ""]
+        if (mg.get("rows") or {}).get("figure"):
+            L += [f"![BER per row]({_rel(mg['rows']['figure'], base)})", ""]
 
     sw = results.get("sweeps") or {}
     if sw:

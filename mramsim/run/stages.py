@@ -250,7 +250,7 @@ def margin(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bool):
     if res.rows is not None:
         from ..plotting.margin import plot_row_ber
 
-        d["row_ber_figure"] = _save_fig(plot_row_ber(res, yield_result=yres), folder / "fig_row_ber.png")
+        d["rows"]["figure"] = _save_fig(plot_row_ber(res, yield_result=yres), folder / "fig_row_ber.png")
     write_json(folder / "summary.json", d)
     return d, "done"
 
