@@ -152,3 +152,29 @@ def plot_shmoo(sh, ax=None):
     ax.set_ylabel("probability per read")
     ax.legend()
     return ax
+
+
+def plot_row_ber(res, ax=None, yield_result=None):
+    """Per-row bit-error rate map: closed-form BER of every IR-map row (``res.rows``), the worst row
+    marked, the array average; optionally the yield engine's per-row BER (``yield_result.ber_by_row``)."""
+    ax = get_ax(ax)
+    rows = getattr(res, "rows", None)
+    vals = []
+    if rows is not None and rows.rows:
+        r = np.asarray(rows.rows)
+        b = np.asarray(rows.ber_form, float)
+        vals.append(b)
+        ax.semilogy(r, _pos(b), "o-", label="closed form per row")
+        if rows.worst_row is not None:
+            ax.semilogy([rows.worst_row], [max(rows.worst_row_ber_form, 1e-300)], "rs", ms=9,
+                        label=f"worst row {rows.worst_row}")
+        if np.isfinite(rows.array_ber_form):
+            ax.axhline(max(rows.array_ber_form, 1e-300), color="gray", ls="--", label="array average")
+    if yield_result is not None:
+        br = yield_result.ber_by_row
+        ax.semilogy(br["rows"], _pos(np.asarray(br["ber"], float)), "^:", label="yield engine (die-averaged)")
+    ax.set_xlabel("row")
+    ax.set_ylabel("BER per bit")
+    ax.set_title("BER per row (IR drop)")
+    ax.legend(fontsize=8)
+    return ax

@@ -139,12 +139,39 @@ def write_report(path, results: dict, cfg) -> Path:
             f"| bit error rate | {_fmt(mg.get('ber'))} ({_fmt(mg.get('method'))}) |",
             f"| 95% CI | [{_fmt(ci[0])}, {_fmt(ci[1])}] |",
             f"| BER of P / AP reads | {_fmt(mg.get('ber_p'))} / {_fmt(mg.get('ber_ap'))} |",
-            f"| margin mean/std [sigma] | {_fmt(mg.get('margin_sigma'))} |",
-            f"| equivalent sigma -Phi^-1(BER) | {_fmt(mg.get('beta'))} |",
-            f"| yield of {mg.get('array_bits', cfg.array.bits)} bits (no ECC) | {_fmt(mg.get('yield'))} |",
-            "",
+            f"| BER-equivalent margin -Phi^-1(BER) [sigma] | {_fmt(mg.get('margin_sigma'))} |",
+            f"| margin mean/std [-] | {_fmt(mg.get('margin_mean_over_std'))} |",
+            f"| array-average BER (closed-form row ratio) | {_fmt(mg.get('array_ber'))} |",
         ]
+        rows = mg.get("rows") or {}
+        if rows.get("worst_row") is not None:
+            L += [f"| worst row (closed form) | row {rows['worst_row']}: {_fmt(rows.get('worst_row_ber_form'))}"
+                  f" (array average {_fmt(rows.get('array_ber_form'))}) |"]
+        L += [f"| yield of {mg.get('array_bits', cfg.array.bits)} independent bits (no ECC) | "
+              f"{_fmt(mg.get('yield'))} |", ""]
+        for st, dis in (mg.get("disagreements") or {}).items():
+            L += [f"**Monte Carlo and tail estimate disagree for {st.upper()} reads**: Monte Carlo "
+                  f"{_fmt(dis['mc_p'])} ({dis['mc_fails']} failures, CI {_fmt(dis['mc_ci'][0])} - "
+                  f"{_fmt(dis['mc_ci'][1])}), tail {_fmt(dis['tail_p'])} (CI {_fmt(dis['tail_ci'][0])} - "
+                  f"{_fmt(dis['tail_ci'][1])}); the BER keeps the Monte Carlo value and both intervals.", ""]
+        dy = mg.get("die_yield")
+        if dy:
+            L += ["### Die yield", "",
+                  f"{dy['n_bits']} data bits per die; bits correlated through the die (and shared periphery "
+                  f"{dy['sharing']}) variables, integrated by {dy['integration']}; die-average BER "
+                  f"{_fmt(dy['ber'])}.", "",
+                  "| code | bits/word (t) | die yield | 95% CI | word failure | failing words per die |",
+                  "|---|---|---|---|---|---|"]
+            for c in dy["codes"]:
+                code = c["code"]
+                ci = c["die_yield_ci"]
+                L.append(f"| {code['name']} | {code['k'] + code['check_bits']} ({code['t']}) | "
+                         f"{_fmt(c['die_yield'])} | [{_fmt(ci[0])}, {_fmt(ci[1])}] | {_fmt(c['word_failure'])} | "
+                         f"{_fmt(c['failing_words_per_die'])} |")
+            L.append("")
         L += [f"![{Path(f).stem}]({_rel(f, base)})" for f in mg.get("figures", [])] + [""]
+        if (mg.get("rows") or {}).get("figure"):
+            L += [f"![BER per row]({_rel(mg['rows']['figure'], base)})", ""]
 
     sw = results.get("sweeps") or {}
     if sw:

@@ -198,7 +198,13 @@ def spice_check_stage(cfg: FlowConfig, out: Path, objs: dict):
 
 def _margin_numbers(res, array_bits: int) -> dict:
     """The deterministic numbers of a ReadMarginResult (no timings, no sample dumps)."""
-    d = {k: getattr(res, k) for k in ("ber", "ber_ci", "ber_p", "ber_ap", "method", "margin_sigma", "beta")}
+    d = {k: getattr(res, k) for k in ("ber", "ber_ci", "ber_p", "ber_ap", "method", "margin_sigma", "beta",
+                                      "margin_mean_over_std", "array_ber")}
+    if res.rows is not None:
+        d["rows"] = {k: getattr(res.rows, k) for k in ("rows", "ber_form", "array_ber_form", "worst_row",
+                                                       "worst_row_ber_form")}
+    if res.disagreements:
+        d["disagreements"] = res.disagreements
     d.update({k: res.inputs[k] for k in ("seed", "n_samples", "selected_row") if k in res.inputs})
     if res.mc is not None:
         for st in ("p", "ap"):
@@ -234,8 +240,30 @@ def margin(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bool):
     d = _margin_numbers(res, cfg.array.bits)
     res.to_json(folder / "read_margin.json")
     d["figures"] = [_save_fig(res.plot(), folder / "fig_margin.png")]
+    yres = None
+    if cfg.yield_.enabled:
+        yres = _die_yield(cfg, arr, var, read)
+        yres.to_json(folder / "die_yield.json")
+        d["die_yield"] = {"n_bits": yres.n_bits, "ber": yres.ber, "integration": yres.integration,
+                          "sharing": yres.sharing, "seconds": yres.seconds,
+                          "codes": [dataclasses.asdict(c) for c in yres.codes]}
+    if res.rows is not None:
+        from ..plotting.margin import plot_row_ber
+
+        d["rows"]["figure"] = _save_fig(plot_row_ber(res, yield_result=yres), folder / "fig_row_ber.png")
     write_json(folder / "summary.json", d)
     return d, "done"
+
+
+def _die_yield(cfg: FlowConfig, arr, var, read):
+    """Die yield of the macro's ``array.bits`` bits with the ``[yield]`` codes (:func:`read_yield`)."""
+    from ..array.yield_ import Sharing, read_yield
+
+    y = cfg.yield_
+    return read_yield(arr, var, read, cfg.array.bits, ecc=tuple(y.ecc), k=y.k,
+                      sharing=Sharing(cols_per_sa=y.cols_per_sa, cols_per_ref=y.cols_per_ref), n_dies=y.n_dies,
+                      n_quad=y.n_quad, n_lines=y.n_lines, grid=(8.0, y.grid_points), max_rows=y.max_rows,
+                      seed=cfg.montecarlo.seed)
 
 
 _UNITS = {"v_read": "V", "temperature": "K", "anneal_temperature": "K"}

@@ -171,14 +171,20 @@ def test_ber_rises_with_temperature(physics_mtj):
         assert hi.ber_ci[0] > lo.ber_ci[1]
 
 
-def test_defects_raise_ber_by_about_half_their_rate(arr):
-    """A defective (TMR ~ 0) AP bit reads as P: BER gains ~ rate/2 (P reads still pass)."""
+def test_defects_raise_ber_by_half_their_rate_plus_the_reference_defects(arr):
+    """A defective (TMR ~ 0) data bit fails its AP read: BER gains rate/2. A defective AP
+    reference cell (R_AP ~ R_P) puts the reference on the P level, so P reads then fail
+    about half the time: another ~rate/4 (the former estimate, exactly rate/2, dropped it)."""
     base = Variation(ra_sigma=0.03)
     read = ReadScheme(v_read=0.15)
     clean = read_margin(arr, base, read, seed=1, method="is", selected_row=arr.rows - 1)
     dirty = read_margin(arr, Variation(ra_sigma=0.03, defect_rate=1e-6, defect_tmr=0.02), read, seed=1,
                         method="is", selected_row=arr.rows - 1)
-    assert dirty.ber - clean.ber == pytest.approx(0.5e-6, rel=0.05)
+    worlds = {w.stratum: w for w in dirty.importance["p"].worlds}
+    assert 0.3 < worlds["refAP0 defective"].p < 0.7          # P read against a reference at the P level
+    assert worlds["refP0 defective"].p < 1e-3                # a P cell's resistance does not depend on its TMR
+    assert {w.stratum: w for w in dirty.importance["ap"].worlds}["cell defective"].p > 0.99
+    assert 1.2 * 0.5e-6 < dirty.ber - clean.ber < 1.6 * 0.5e-6
 
 
 def test_yield_and_json_round_trip(arr, tmp_path):
@@ -261,3 +267,19 @@ def test_fixed_reference_is_set_once_so_ir_drop_moves_cells_against_it(arr):
     mp, map_ = np.asarray(res.ir_map["m_p_min"]), np.asarray(res.ir_map["m_ap_min"])
     assert np.all(np.diff(mp) < 0) and np.all(np.diff(map_) > 0)  # far rows: less current for both
     assert res.inputs["s_ref_fixed"] > 0
+
+
+def test_rows_margin_sigma_and_array_average(arr):
+    """Row statistics: the row read is the one of largest closed-form BER; with a fixed reference
+    the selected (worst) row's BER exceeds the array average; margin_sigma is -Phi^-1(BER)."""
+    from scipy.special import ndtri
+
+    var = Variation(ra_sigma=0.08)
+    fixed = read_margin(arr, var, ReadScheme(v_read=0.15, reference="fixed"), n_samples=400, seed=3, ir_rows=8)
+    st = fixed.rows
+    assert fixed.inputs["selected_row"] == st.worst_row == st.rows[int(np.argmax(st.ber_form))]
+    assert st.worst_row_ber_form >= max(st.ber_form) and st.array_ber_form < st.worst_row_ber_form
+    assert fixed.array_ber < fixed.ber
+    assert fixed.margin_sigma == pytest.approx(float(-ndtri(fixed.ber)), rel=1e-12)
+    m = fixed.mc
+    assert fixed.margin_mean_over_std == pytest.approx(min(m.p.mean / m.p.std, m.ap.mean / m.ap.std), rel=1e-12)

@@ -16,12 +16,12 @@ from .api import METHODS, read_margin
 from .evaluate import ReadContext, evaluate_reads, nominal_reads
 from .montecarlo import CELLS_PER_BLOCK, SUB_BLOCK_CELLS, clopper_pearson
 from .result import (FormEstimate, ImportanceEstimate, IRMap, KeptSamples, MarginInputs, MonteCarloEstimate,
-                     NominalReads, ReadMarginResult, StateMonteCarlo, TailWorld, Timings, WorstRead)
+                     NominalReads, ReadMarginResult, RowStats, StateMonteCarlo, TailWorld, Timings, WorstRead)
 from .tails import design_point
 
 __all__ = [
     "ReadMarginResult", "read_margin", "evaluate_reads", "nominal_reads", "ReadContext", "clopper_pearson",
     "design_point", "METHODS", "CELLS_PER_BLOCK", "SUB_BLOCK_CELLS", "MonteCarloEstimate", "StateMonteCarlo",
     "WorstRead", "TailWorld", "FormEstimate", "ImportanceEstimate", "NominalReads", "IRMap", "KeptSamples",
-    "MarginInputs", "Timings",
+    "MarginInputs", "Timings", "RowStats",
 ]

@@ -2,7 +2,8 @@
 
 Each step is a named function: :func:`_check_arguments`, :func:`_ir_map_and_row`,
 :func:`_tail_states`, :func:`_combine` (the BER and its interval from the
-estimators used per state), :func:`_margin_sigma` and :func:`_inputs_record`.
+estimators used per state), :func:`_mean_over_std`, :func:`_array_ber` and
+:func:`_inputs_record`. ``margin_sigma`` is the BER-equivalent ``-Phi^-1(BER)``.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..variation import Variation
 from .evaluate import ReadContext, fixed_reference, nominal_reads
 from .montecarlo import CELLS_PER_BLOCK, run_monte_carlo
 from .result import IRMap, KeptSamples, MarginInputs, NominalReads, ReadMarginResult, Timings
+from .rows import row_form_ber, row_stats
 from .tails import Z95, tail_estimates
 
 __all__ = ["read_margin", "METHODS"]
@@ -100,10 +102,13 @@ def _ir_map_and_row(ctx, ir_rows, selected_row):
         ir.m_ap_min.append(float(nom["m_ap"].min()))
         ir.s_p_mean.append(float(nom["s_p"].mean()))
         ir.s_ap_mean.append(float(nom["s_ap"].mean()))
+    stats = row_stats(ctx, rows) if not ctx.var.is_nominal() or ctx.read.sa_offset_sigma > 0 else None
     if selected_row == "worst":
-        worst = np.minimum(ir.m_p_min, ir.m_ap_min)
-        return ir, int(rows[int(np.argmin(worst))])
-    return ir, int(selected_row)
+        if stats is not None and stats.worst_row is not None and stats.worst_row_ber_form > 0:
+            return ir, stats.worst_row, stats        # the row of largest (closed-form) BER
+        worst = np.minimum(ir.m_p_min, ir.m_ap_min)  # no variation / no failures: smallest nominal margin
+        return ir, int(rows[int(np.argmin(worst))]), stats
+    return ir, int(selected_row), stats
 
 
 def _tail_states(method, mc, min_mc_failures):
@@ -117,13 +122,34 @@ def _tail_states(method, mc, min_mc_failures):
     return []
 
 
-def _combine(method, mc, importance, analytic):
-    """(ber_p, ber_ap, ber, ber_ci, method used) from the estimator used per state."""
+def _disagreements(mc, importance):
+    """States whose Monte Carlo failures contradict the tail estimate (disjoint 95 % intervals)."""
+    out = {}
+    if mc is None:
+        return out
+    for st, r in importance.items():
+        m = mc[st]
+        if m.ci[0] > r.ci[1] or m.ci[1] < r.ci[0]:
+            out[st] = {"mc_p": m.p, "mc_ci": tuple(m.ci), "mc_fails": m.fails, "tail_p": r.p, "tail_ci": tuple(r.ci)}
+    return out
+
+
+def _combine(method, mc, importance, analytic, disagree=None):
+    """(ber_p, ber_ap, ber, ber_ci, method used) from the estimator used per state.
+
+    A state in ``disagree`` (Monte Carlo failures contradict the tail
+    estimate) keeps the evidence of both: the unbiased Monte Carlo value and
+    the union of the two intervals.
+    """
+    disagree = disagree or {}
     per_state = {}
     used = set()
     for st in ("p", "ap"):
         if method == "analytic":
             per_state[st] = (analytic[st].p, (analytic[st].p, analytic[st].p), None, "analytic")
+        elif st in disagree:
+            r, m = importance[st], mc[st]
+            per_state[st] = (m.p, (min(m.ci[0], r.ci[0]), max(m.ci[1], r.ci[1])), None, "mc|is")
         elif st in importance:
             r = importance[st]
             per_state[st] = (r.p, r.ci, r.var, "is")
@@ -136,14 +162,16 @@ def _combine(method, mc, importance, analytic):
         ber_ci = tuple(mc.ber_ci)
     elif used == {"is"}:
         half = Z95 * math.sqrt(0.25 * (per_state["p"][2] + per_state["ap"][2]))
-        ber_ci = (max(ber - half, 0.0), ber + half)
+        extra = 0.5 * sum(importance[st].ci[1] - importance[st].p - Z95 * math.sqrt(importance[st].var)
+                          for st in ("p", "ap"))                 # the multi-defect bound of each state
+        ber_ci = (max(ber - half, 0.0), ber + half + max(extra, 0.0))
     else:  # mixed or analytic: sum of the per-state bounds (conservative)
         ber_ci = (0.5 * (per_state["p"][1][0] + per_state["ap"][1][0]),
                   0.5 * (per_state["p"][1][1] + per_state["ap"][1][1]))
     return ber_p, ber_ap, ber, ber_ci, "+".join(sorted(used))
 
 
-def _margin_sigma(mc, analytic):
+def _mean_over_std(mc, analytic):
     """min over states of mean/std of the Monte Carlo margin, else the smallest FORM beta [-]."""
     if mc is not None:
         sig = []
@@ -190,10 +218,14 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
         'mc': plain Monte Carlo; 'is': importance sampling; 'analytic':
         closed form (FORM) only; 'auto': Monte Carlo, plus importance sampling
         and the closed form for every state with fewer than
-        ``min_mc_failures`` failures (then ``ber`` comes from them).
+        ``min_mc_failures`` failures (then ``ber`` comes from them, unless
+        the Monte Carlo failures contradict them: then both are reported in
+        ``disagreements`` and the state keeps the Monte Carlo value with the
+        union of the intervals).
     selected_row : int or 'worst'
-        Row read [-]; 'worst' picks the row with the smallest nominal margin
-        over ``ir_rows`` rows spanning the array.
+        Row read [-]; 'worst' picks the row with the largest closed-form
+        (FORM) per-bit BER over ``ir_rows`` rows spanning the array
+        (:mod:`.rows`; the smallest nominal margin when nothing varies).
     solver : callable, optional
         ``read_currents``-compatible solver; default
         :func:`mramsim.array.solver.read_currents`.
@@ -228,7 +260,7 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
     t0 = time.perf_counter()
     ctx = ReadContext(arr=arr, var=var, read=read, selected_row=0, solver=solver)
     ctx = ctx.replace(s_ref_fixed=fixed_reference(ctx))
-    ir, row = _ir_map_and_row(ctx, ir_rows, selected_row)
+    ir, row, stats = _ir_map_and_row(ctx, ir_rows, selected_row)
     ctx = ctx.replace(selected_row=row)
     nom = nominal_reads(ctx)
     nominal = NominalReads(**{k: nom[k][0].tolist() for k in ("s_p", "s_ap", "s_ref", "m_p", "m_ap")})
@@ -248,13 +280,32 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
         chunk_blocks=chunk_blocks)
     t_tail = time.perf_counter() - t2
 
-    ber_p, ber_ap, ber, ber_ci, method_used = _combine(method, mc, importance, analytic)
+    disagree = _disagreements(mc, importance) if method == "auto" else {}
+    ber_p, ber_ap, ber, ber_ci, method_used = _combine(method, mc, importance, analytic, disagree)
     beta_eq = float(-ndtri(ber)) if 0 < ber < 1 else (math.inf if ber == 0 else -math.inf)
+    array_ber = _array_ber(ctx, ber, stats, row)
     inputs = _inputs_record(ctx, seed=seed, n_samples=n_samples, method=method, block_size=block_size,
                             is_rel_ci=is_rel_ci, is_samples=is_samples, is_max_samples=is_max_samples)
     return ReadMarginResult(
         ber=float(ber), ber_ci=tuple(float(x) for x in ber_ci), ber_p=float(ber_p), ber_ap=float(ber_ap),
-        method=method_used, margin_sigma=_margin_sigma(mc, analytic), beta=beta_eq, mc=mc, importance=importance,
+        method=method_used, margin_sigma=beta_eq, beta=beta_eq, mc=mc, importance=importance,
         analytic=analytic, nominal=nominal, ir_map=ir, samples=keep, inputs=inputs,
         timings=Timings(setup=t_setup, mc=t_mc, tail=t_tail, total=time.perf_counter() - t0),
+        margin_mean_over_std=_mean_over_std(mc, analytic), array_ber=array_ber, rows=stats,
+        disagreements=disagree,
     )
+
+
+def _array_ber(ctx, ber, stats, row):
+    """Array-average BER: ``ber`` times the closed-form ratio array average / selected row [-]."""
+    if ctx.var.is_nominal() and ctx.read.sa_offset_sigma == 0:
+        return float(ber)
+    if stats is None or not math.isfinite(stats.array_ber_form):
+        return math.nan
+    if row in stats.rows:
+        b_row = stats.ber_form[stats.rows.index(row)]
+    else:
+        b_row = row_form_ber(ctx, row)[0]
+    if not (math.isfinite(b_row) and b_row > 0):
+        return float(ber) if stats.array_ber_form == 0 else math.nan
+    return float(ber * stats.array_ber_form / b_row)

@@ -19,7 +19,7 @@ from ...errors import ParameterError
 from ...parallel.jsonio import to_jsonable
 
 __all__ = ["FieldAccess", "WorstRead", "StateMonteCarlo", "MonteCarloEstimate", "TailWorld", "FormEstimate",
-           "ImportanceEstimate", "NominalReads", "IRMap", "KeptSamples", "MarginInputs", "Timings",
+           "ImportanceEstimate", "NominalReads", "IRMap", "RowStats", "KeptSamples", "MarginInputs", "Timings",
            "ReadMarginResult", "SAMPLE_KEYS"]
 
 #: signals and margins kept per sample for histograms
@@ -125,10 +125,11 @@ class MonteCarloEstimate(FieldAccess):
 
 @dataclass(frozen=True)
 class TailWorld(FieldAccess):
-    """Tail estimate of one conditioning world (defective data cell or not).
+    """Tail estimate of one conditioning world (defect stratum: none, or one cell defective).
 
     ``weight`` its probability [-]; ``beta`` = |u*| [-]; ``u_star`` the design
-    point; ``p_form`` = Phi(-beta) [-]; ``col`` the column [-]. With importance
+    point; ``p_form`` the sum of Phi(-beta_i) over the distinct design points
+    ``design_points`` ([beta_i, u_i]) [-]; ``col`` the column [-]. With importance
     sampling also ``p``, ``var``, ``ci`` [-], ``n_reads``, ``hits``, ``rounds`` [-].
     """
 
@@ -143,6 +144,8 @@ class TailWorld(FieldAccess):
     n_reads: int | None = None
     hits: int | None = None
     rounds: int | None = None
+    stratum: str | None = None
+    design_points: list | None = None
 
     @classmethod
     def from_dict(cls, d):
@@ -199,6 +202,23 @@ class IRMap(FieldAccess):
     m_ap_min: list = field(default_factory=list)
     s_p_mean: list = field(default_factory=list)
     s_ap_mean: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RowStats(FieldAccess):
+    """Closed-form (FORM) per-bit BER of each IR-map row and the worst row.
+
+    ``rows`` [-]; ``ber_form`` per row, averaged over the evaluated
+    ``columns`` [-]; ``array_ber_form`` their mean (the array average) [-];
+    ``worst_row`` the row of largest BER [-] and ``worst_row_ber_form`` its BER [-].
+    """
+
+    rows: list
+    ber_form: list
+    array_ber_form: float
+    worst_row: int | None
+    worst_row_ber_form: float
+    columns: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -262,7 +282,10 @@ class ReadMarginResult:
     Attributes
     ----------
     ber : float
-        Per-bit error rate (equiprobable data) [-].
+        Per-bit error rate (equiprobable data) of the bits of the *selected
+        row* (``inputs.selected_row``; by default the worst row, the one of
+        largest closed-form BER) [-]. With a fixed reference this is the
+        worst row's rate, not the array average (see ``array_ber``).
     ber_ci : tuple of float
         95 % confidence interval of ``ber`` [-].
     ber_p, ber_ap : float
@@ -270,8 +293,22 @@ class ReadMarginResult:
     method : str
         Estimator behind ``ber`` ('mc', 'is', 'analytic').
     margin_sigma : float
+        BER-equivalent margin ``-Phi^-1(ber)`` [-] (the sigma of a Gaussian
+        margin with the same failure rate; equal to ``beta``).
+    margin_mean_over_std : float
         ``min over states of mean(margin)/std(margin)`` from Monte Carlo
-        (``beta`` of the closed form when no Monte Carlo was run) [-].
+        (the smallest FORM beta when no Monte Carlo was run) [-]; the former
+        ``margin_sigma``: not a failure-rate equivalent when the margin is
+        not Gaussian.
+    array_ber : float
+        Array-average per-bit BER [-]: ``ber`` scaled by the ratio of the
+        closed-form array average to the closed-form BER of the selected row
+        (nan when the closed form is unavailable).
+    rows : RowStats or None
+        Closed-form BER of every IR-map row, its average and the worst row.
+    disagreements : dict
+        Per state, Monte Carlo and tail estimates whose 95 % intervals are
+        disjoint ('auto'): ``mc_p``, ``mc_ci``, ``mc_fails``, ``tail_p``, ``tail_ci``.
     beta : float
         Equivalent normal sigma of the BER, ``-Phi^-1(ber)`` [-].
     mc : MonteCarloEstimate or None
@@ -305,6 +342,10 @@ class ReadMarginResult:
     samples: KeptSamples | None = None
     inputs: MarginInputs | None = None
     timings: Timings | None = None
+    margin_mean_over_std: float = float("nan")
+    array_ber: float = float("nan")
+    rows: RowStats | None = None
+    disagreements: dict = field(default_factory=dict)
 
     @property
     def worst_cells(self):
@@ -321,8 +362,10 @@ class ReadMarginResult:
 
         Independent bits with the per-bit ``ber`` and an ECC that corrects up
         to ``correctable`` errors per array: ``Y = P(Binom(N, BER) <= t)``;
-        for ``t = 0`` ``Y = exp(N log1p(-BER))``. Die-level variation makes bits
-        of one die correlated; this is then the yield of the average die.
+        for ``t = 0`` ``Y = exp(N log1p(-BER))``. Die-level variation and
+        shared periphery make bits of one die correlated; this formula then
+        misjudges the die yield (pessimistic without ECC, optimistic with it):
+        use :func:`mramsim.array.yield_.read_yield` for a die.
 
         Parameters
         ----------
@@ -367,6 +410,10 @@ class ReadMarginResult:
                 d["samples"], cols=(d.get("inputs") or {}).get("cells_per_sample")),
             inputs=opt(MarginInputs, d.get("inputs")),
             timings=opt(Timings, d.get("timings")),
+            margin_mean_over_std=d.get("margin_mean_over_std", float("nan")),
+            array_ber=d.get("array_ber", float("nan")), rows=opt(RowStats, d.get("rows")),
+            disagreements={k: {**v, "mc_ci": tuple(v["mc_ci"]), "tail_ci": tuple(v["tail_ci"])}
+                           for k, v in (d.get("disagreements") or {}).items()},
         )
 
     def to_json(self, path):

@@ -33,7 +33,7 @@ from ..derive import with_cols
 from .evaluate import evaluate_reads, nominal_reads
 from .result import FormEstimate, ImportanceEstimate, TailWorld
 
-__all__ = ["design_point", "narrow_context", "tail_estimates", "Z95"]
+__all__ = ["design_point", "design_points", "strata", "narrow_context", "tail_estimates", "Z95", "DEFENSIVE"]
 
 #: Large |u| used to condition the data cell's defect indicator.
 _U_COND = 40.0
@@ -88,7 +88,7 @@ def _g(ctx, U, state, col, fixed):
     return out[f"m_{state}"][:, col]
 
 
-def design_point(ctx, col, *, state, fixed=None, tol=1e-6, max_iter=60, h=1e-4):
+def design_point(ctx, col, *, state, fixed=None, tol=1e-6, max_iter=60, h=1e-4, u0=None):
     r"""Most probable failure point of a read (HL-RF iteration).
 
     Minimises ``|u|`` subject to ``m(u) = 0`` with the Hasofer-Lind /
@@ -110,6 +110,8 @@ def design_point(ctx, col, *, state, fixed=None, tol=1e-6, max_iter=60, h=1e-4):
         Iteration limit [-].
     h : float
         Finite-difference step in u [-].
+    u0 : ndarray, optional
+        Start point (default the origin) [-].
 
     Returns
     -------
@@ -133,6 +135,8 @@ def design_point(ctx, col, *, state, fixed=None, tol=1e-6, max_iter=60, h=1e-4):
     sign = 1.0 if g0 > 0 else -1.0
     scale = abs(g0)
     idx = np.flatnonzero(free)
+    if u0 is not None:
+        u = np.where(free, np.asarray(u0, float), 0.0)
     for _ in range(max_iter):
         U = np.repeat(u[None], len(idx) + 1, axis=0)
         U[np.arange(1, len(idx) + 1), idx] += h
@@ -142,7 +146,8 @@ def design_point(ctx, col, *, state, fixed=None, tol=1e-6, max_iter=60, h=1e-4):
         grad[idx] = (gv[1:] - g) / h
         gn2 = float(grad @ grad)
         if gn2 == 0.0:
-            raise ConvergenceError(f"design point: margin of {state} insensitive to every variable")
+            raise ConvergenceError(f"design point: margin of {state} insensitive to every variable at |u| = "
+                                   f"{np.linalg.norm(u):.3g}")
         u_new = ((grad @ u - g) / gn2) * grad
         step = u_new - u
         # damping: keep |g| decreasing along the HL-RF direction
@@ -164,27 +169,123 @@ def design_point(ctx, col, *, state, fixed=None, tol=1e-6, max_iter=60, h=1e-4):
     )
 
 
+def design_points(ctx, col, *, state, fixed=None, spread=3.0, keep_within=3.0, start_radius=3.0):
+    r"""Every distinct local design point within ``keep_within`` of the best ``beta`` (multi-start HL-RF).
+
+    Starts: the origin and ``+-start_radius`` along each free variable (a
+    read failing in two separate regions, e.g. at low and at high die RA, has
+    a design point in each; one search from the origin finds one of them).
+    Points closer than 0.5 in ``u`` are merged; starts that do not converge
+    are dropped. Returns a list of ``(u_star, beta)`` sorted by ``beta``
+    (empty when none converged).
+    """
+    fixed = dict(fixed or {})
+    d = len(ctx.names)
+    free = _shiftable(ctx).copy()
+    for j in fixed:
+        free[j] = False
+    starts = [None]
+    for j in np.flatnonzero(free):
+        for sg in (1.0, -1.0):
+            u0 = np.zeros(d)
+            u0[j] = sg * start_radius
+            starts.append(u0)
+    found = []
+    for u0 in starts:
+        try:
+            u, beta = design_point(ctx, col, state=state, fixed=fixed, u0=u0)
+        except ConvergenceError:
+            continue
+        if not np.isfinite(beta):
+            found.append((u, beta))
+            continue
+        if any(np.linalg.norm(u - v) < 0.5 for v, _ in found):
+            continue
+        found.append((u, beta))
+    if not found:
+        return []
+    found.sort(key=lambda x: x[1])
+    best = found[0][1]
+    if best <= 0:
+        return [found[0]]
+    return [(u, b) for u, b in found if b <= best + keep_within]
+
+
+def strata(ctx):
+    r"""Discrete defect modes as strata: ``[(name, {u column: value}, probability)]`` and the rest.
+
+    Every defect indicator of a read (data cell, each reference cell) is
+    either fixed off, or exactly one is on; reads with two or more defective
+    cells (probability ``1 - sum``, at most ``C(m,2) p^2``) are returned as
+    ``rest`` and bound the estimate from above (counted as failures in the
+    upper end of the interval).
+    """
+    idx = [j for j, n in enumerate(ctx.names) if n.endswith(".defect")]
+    if not idx:
+        return [("nominal", {}, 1.0)], 0.0
+    p = ctx.var.defect_rate
+    m = len(idx)
+    out = [("no defect", {j: _U_COND for j in idx}, (1.0 - p) ** m)]
+    for k in idx:
+        out.append((f"{ctx.names[k].split('.')[0]} defective",
+                    {j: (-_U_COND if j == k else _U_COND) for j in idx}, p * (1.0 - p) ** (m - 1)))
+    return out, max(0.0, 1.0 - sum(w for _, _, w in out))
+
+
 # ----------------------------------------------------------------------------- importance sampling
-def _is_block(start, stop, rng, *, ctx, state, shift, fixed):
+#: share of the nominal density in the mixture proposal (defensive importance sampling)
+DEFENSIVE = 0.1
+
+
+def _mixture(shifts):
+    """(component means (K, d), log mixture weights (K,)): the nominal density plus one per design point."""
+    shifts = [np.asarray(s, float) for s in shifts if np.any(s != 0)]
+    d = None
+    if not shifts:
+        return None, None
+    d = shifts[0].size
+    means = np.vstack([np.zeros(d)] + shifts)
+    a = np.full(len(means), (1.0 - DEFENSIVE) / len(shifts))
+    a[0] = DEFENSIVE
+    return means, np.log(a)
+
+
+def _is_block(start, stop, rng, *, ctx, state, means, log_a, fixed):
+    r"""Mixture importance sampling: ``q = sum_i a_i N(mu_i, I)``, ``w = phi(u)/q(u)``
+    ``= 1 / sum_i a_i exp(u.mu_i - |mu_i|^2/2)`` (Hesterberg, Technometrics 37, 185 (1995): defensive mixtures)."""
     n = stop - start
     d = len(ctx.names)
     z = rng.standard_normal((n, ctx.arr.cols, d))
-    u = z + shift
+    if means is None:
+        u = z
+        logw = np.zeros(z.shape[:2])
+    else:
+        comp = rng.choice(len(means), size=(n, ctx.arr.cols), p=np.exp(log_a))
+        u = z + means[comp]
     for j, val in fixed.items():
         u[..., j] = val
-    logw = -(u @ shift) + 0.5 * float(shift @ shift)
+    if means is not None:
+        free = np.ones(d, bool)
+        for j in fixed:
+            free[j] = False
+        uf = u[..., free]
+        mf = means[:, free]
+        expo = log_a + uf @ mf.T - 0.5 * np.sum(mf * mf, axis=1)
+        mx = expo.max(axis=-1, keepdims=True)
+        logw = -(mx[..., 0] + np.log(np.exp(expo - mx).sum(axis=-1)))
     m = evaluate_reads(ctx, u)[f"m_{state}"]
     x = np.where(m < 0, np.exp(logw), 0.0)
     return {"n": x.size, "s1": float(x.sum()), "s2": float((x * x).sum()), "hits": int(np.count_nonzero(m < 0))}
 
 
-def _run_is(ctx, state, shift, fixed, seed, tag, *, block_size, executor, n_start, n_max, rel_ci, chunk_blocks):
+def _run_is(ctx, state, means, log_a, fixed, seed, tag, *, block_size, executor, n_start, n_max, rel_ci,
+            chunk_blocks):
     s1 = s2 = 0.0
     n = hits = 0
     rnd = 0
     n_round = n_start
     while True:
-        func = partial(_is_block, ctx=ctx, state=state, shift=shift, fixed=fixed)
+        func = partial(_is_block, ctx=ctx, state=state, means=means, log_a=log_a, fixed=fixed)
         blocks = map_blocks(func, n_round, seed=[int(seed), 7, tag, rnd], block_size=block_size,
                              executor=executor, chunk_blocks=chunk_blocks, desc=f"read_margin is {state}")
         for b in blocks:
@@ -200,28 +301,34 @@ def _run_is(ctx, state, shift, fixed, seed, tag, *, block_size, executor, n_star
             break
         rnd += 1
         n_round = min(total_samples, n_max - total_samples)  # double the sample
-    return {"p": p, "var": var, "ci": (max(p - half, 0.0), p + half), "n_reads": n, "hits": hits,
-            "rounds": rnd + 1}
+    ci = (max(p - half, 0.0), p + half)
+    if means is None:       # plain sampling (nominal read fails): exact binomial interval, never zero width
+        from .montecarlo import clopper_pearson
+
+        ci = clopper_pearson(hits, n)
+        var = max(var, ((ci[1] - ci[0]) / (2 * Z95)) ** 2)
+    return {"p": p, "var": var, "ci": ci, "n_reads": n, "hits": hits, "rounds": rnd + 1}
 
 
 def tail_estimates(ctx, nom, tail_states, *, method, seed, block_size, executor, is_samples, is_max_samples,
                    is_rel_ci, chunk_blocks):
-    """FORM (and, unless ``method == 'analytic'``, importance sampling) of the states ``tail_states``.
+    """FORM (and, unless ``method == 'analytic'``, mixture importance sampling) of the states ``tail_states``.
 
-    Each state is estimated at its column with the smallest nominal margin
+    Each state is searched at its column with the smallest nominal margin
     (``nom`` from :func:`nominal_reads`), on a one-column copy of the array
     when that reproduces the column (:func:`narrow_context`), in every
-    conditioning world of the data cell's defect indicator.
+    defect stratum (:func:`strata`: data cell and reference cells), from
+    several starts (:func:`design_points`). FORM sums ``Phi(-beta)`` over the
+    distinct design points (each a separate failure region); importance
+    sampling draws from the defensive mixture of the nominal density and a
+    normal at each design point, over every column.
 
     Returns
     -------
     importance, analytic : dict of str to ImportanceEstimate / FormEstimate
     """
-    var = ctx.var
     importance, analytic = {}, {}
-    j_def = _cond_index(ctx)
-    worlds = [({}, 1.0)] if j_def is None else [({j_def: _U_COND}, 1.0 - var.defect_rate),
-                                                 ({j_def: -_U_COND}, var.defect_rate)]
+    worlds, rest = strata(ctx)
     for si, st in enumerate(tail_states):
         col = int(np.argmin(nom[f"m_{st}"][0]))
         dctx, dcol = narrow_context(ctx, col, nom)
@@ -229,15 +336,25 @@ def tail_estimates(ctx, nom, tail_states, *, method, seed, block_size, executor,
         p_is = 0.0
         v_is = 0.0
         details = []
-        for wi, (fixed, wt) in enumerate(worlds):
-            u_star, beta = design_point(dctx, dcol, fixed=fixed, state=st)
-            pf = float(ndtr(-beta))
-            shift = u_star if beta > 0 else np.zeros_like(u_star)  # failing nominal: plain sampling
+        for wi, (wname, fixed, wt) in enumerate(worlds):
+            dps = design_points(dctx, dcol, fixed=fixed, state=st)
+            if not dps:
+                raise ConvergenceError(f"no design point of the {st.upper()} read ({wname}) converged from any start")
+            u_star, beta = dps[0]
+            if beta <= 0 or not np.isfinite(beta):
+                pf = float(ndtr(-beta))
+                shifts = []
+            else:
+                pf = float(min(1.0, sum(ndtr(-b) for _, b in dps)))
+                shifts = [u for u, _ in dps]
             p_form += wt * pf
-            entry = {"weight": wt, "beta": beta, "u_star": u_star.tolist(), "p_form": pf, "col": col}
+            entry = {"weight": wt, "beta": beta, "u_star": u_star.tolist(), "p_form": pf, "col": col,
+                     "stratum": wname, "design_points": [[float(b), u.tolist()] for u, b in dps]}
             if method != "analytic":
-                r = _run_is(ctx, st, shift, fixed, seed, 10 * si + wi, block_size=block_size, executor=executor,
-                            n_start=is_samples, n_max=is_max_samples, rel_ci=is_rel_ci, chunk_blocks=chunk_blocks)
+                means, log_a = _mixture(shifts)
+                r = _run_is(ctx, st, means, log_a, fixed, seed, 10 * si + wi, block_size=block_size,
+                            executor=executor, n_start=is_samples, n_max=is_max_samples, rel_ci=is_rel_ci,
+                            chunk_blocks=chunk_blocks)
                 p_is += wt * r["p"]
                 v_is += wt * wt * r["var"]
                 entry.update(r)
@@ -245,6 +362,6 @@ def tail_estimates(ctx, nom, tail_states, *, method, seed, block_size, executor,
         analytic[st] = FormEstimate(p=p_form, worlds=details, names=ctx.names)
         if method != "analytic":
             half = Z95 * math.sqrt(v_is)
-            importance[st] = ImportanceEstimate(p=p_is, var=v_is, ci=(max(p_is - half, 0.0), p_is + half),
+            importance[st] = ImportanceEstimate(p=p_is, var=v_is, ci=(max(p_is - half, 0.0), p_is + half + rest),
                                                 worlds=details)
     return importance, analytic

@@ -29,7 +29,7 @@ from ._keys import KeyProblem, Name, Section, default_of, key, one_of, rejected_
 __all__ = ["RunConfig", "StackConfig", "BarrierConfig", "ElectrodeConfig", "AnnealConfig", "DeviceConfig",
            "CompactConfig", "ExportConfig", "ArrayConfig", "AccessConfig", "WiresConfig", "VariationConfig",
            "AnnealMapConfig", "ReadConfig", "MonteCarloConfig", "SweepsConfig", "SpiceCheckConfig",
-           "check_executor", "DEFAULT_PRESET"]
+           "YieldConfig", "check_executor", "DEFAULT_PRESET"]
 
 #: The preset of a config without ``[stack] preset`` and without an explicit stack.
 DEFAULT_PRESET = "cofeb_mgo"
@@ -370,6 +370,23 @@ class SweepsConfig(Section):
                 with rejected_by(SweepsConfig, attr_map={attr: attr, "v_read": attr, "temperature": attr}):
                     make(x)
         return self
+
+
+class YieldConfig(Section):
+    """Die yield of the macro (:func:`mramsim.array.yield_.read_yield`): codes, data bits per word,
+    periphery sharing (columns per sense amplifier / reference pair; omit: per read), integration sizes."""
+
+    enabled: bool = key("enabled", False, doc="compute the die yield in the margin stage")
+    ecc: tuple[Annotated[str, one_of(("none", "secded", "bch2", "bch3", "bch4"))], ...] = key(
+        "ecc", ("none", "secded"), doc="codes: none, secded, bch2, bch3, bch4", strict=False)
+    k: int = key("data_bits_per_word", 64, lo=1, hi=4096)
+    cols_per_sa: Optional[int] = key("cols_per_sa", None, lo=1, doc="columns per sense amplifier (static offset)")
+    cols_per_ref: Optional[int] = key("cols_per_ref", None, lo=1, doc="columns per reference pair")
+    n_quad: int = key("n_quad", 33, lo=3, hi=401, doc="Simpson nodes per die variable")
+    n_lines: int = key("n_lines", 4, lo=1, hi=1024, doc="line-sampling lines over the per-read variables")
+    grid_points: int = key("grid_points", 49, lo=9, hi=1025, doc="points along a line")
+    max_rows: int = key("max_rows", 4, lo=1, hi=4096, doc="rows evaluated")
+    n_dies: int = key("n_dies", 0, lo=0, doc="Monte Carlo dies over shared variables (0: quadrature if possible)")
 
 
 class SpiceCheckConfig(Section):
