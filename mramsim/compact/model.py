@@ -398,6 +398,7 @@ class CompactMTJ:
         check_range("r_scale", check_finite("r_scale", r_scale), 0.0, SCALE_MAX, lo_open=True)
         check_range("tmr_scale", check_finite("tmr_scale", tmr_scale), 0.0, SCALE_MAX)
         rp, tmr = self._eval(V, T)
+        check_broadcast(("state", "r_scale", "tmr_scale", "V x T"), s, r_scale, tmr_scale, rp)
         factor = 1.0 + s * np.asarray(tmr_scale, float) * tmr
         if np.any(factor <= 0):
             raise ParameterError("tmr_scale", tmr_scale, "small enough that 1 + tmr_scale*TMR > 0 (TMR < 0 here)")

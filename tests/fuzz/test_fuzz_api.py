@@ -12,14 +12,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 import fuzz_cases as fc
 
-#: classes with failures in files this suite may not change (reported with reproducers;
-#: see test_known_open.py): still run, as non-strict xfail, so a fix shows up as XPASS
-OPEN = {
-    ("compact_ctor", False): "CompactMTJ: ragged r_p0/area raise ValueError (compact owns the fix)",
-    ("fit_compact", False): "fit_compact('x' or None) AttributeError; max_nfev=0 scipy ValueError (compact owns the fix)",
-    ("compact_shapes", False): "CompactMTJ.resistance: V/T/state of non-broadcasting shapes raise ValueError",
-    ("compact_shapes", True): "CompactMTJ.resistance: V/T/state of non-broadcasting shapes raise ValueError",
-}
+#: classes with known failures (none open now; an entry runs as a non-strict xfail)
+OPEN: dict = {}
 #: fewer examples where one valid call costs ~0.1-1 s
 EXAMPLES = {"fit_compact": 6, "read_margin": 6, "device_rv_table": 15}
 
