@@ -38,6 +38,21 @@ LIN_TOL = 1e-6
 GRID = (1.0 / 1024, 1.0 / 256, 1.0 / 64, 1.0 / 16, 0.25, 0.5, 1.0)
 
 
+def _worst_vgs(nom, currents):
+    """(largest V_GS [V], its (row, col)) of the unselected access transistors at the selected currents given."""
+    worst, where = -np.inf, None
+    for i in currents:
+        v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv             # (n_cols, 2 rows)
+        vbl, vsl = v[:, 0::2].T, v[:, 1::2].T                            # (rows, n_cols)
+        vmid = vsl + nom.frac_mid * (vbl - vsl)
+        vgs = -np.minimum(vmid, vsl)                                     # gate at 0 V
+        vgs[nom.row] = -np.inf                                           # the selected row is on
+        k = int(np.argmax(vgs))
+        if vgs.flat[k] > worst:
+            worst, where = float(vgs.flat[k]), np.unravel_index(k, vgs.shape)
+    return worst, where
+
+
 def check_off_state(nom, i_lo, i_hi, v_read, T):
     """Raise :class:`ParameterError` when an unselected access transistor is on at a solved current.
 
@@ -51,16 +66,18 @@ def check_off_state(nom, i_lo, i_hi, v_read, T):
             "temperature", T, f"a temperature at which the access transistor's V_TO(T) = VTO + TCV (T - TNOM) > 0 "
             f"(here {nom.vto:.4g} V): with the word line at 0 V every unselected access transistor is on, "
             f"which the fast solver does not model")
-    worst, where = -np.inf, None
-    for i in (i_lo, i_hi):
-        v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv             # (n_cols, 2 rows)
-        vbl, vsl = v[:, 0::2].T, v[:, 1::2].T                            # (rows, n_cols)
-        vmid = vsl + nom.frac_mid * (vbl - vsl)
-        vgs = -np.minimum(vmid, vsl)                                     # gate at 0 V
-        vgs[nom.row] = -np.inf                                           # the selected row is on
-        k = int(np.argmax(vgs))
-        if vgs.flat[k] > worst:
-            worst, where = float(vgs.flat[k]), np.unravel_index(k, vgs.shape)
+    # V_GS of every node is linear in the selected current, so -min(v_mid, v_sl) is convex in it and its
+    # maximum over a current interval is at an end: a cached, wider interval that passes settles it
+    span = float(np.max(np.maximum(np.abs(np.asarray(i_hi) - nom.i_n), np.abs(np.asarray(i_lo) - nom.i_n))
+                        / np.maximum(np.abs(nom.i_n), 1e-300)))
+    level = next((lv for lv in QUICK_LEVELS if span <= lv), None)
+    if level is not None:
+        key = ("vgs", float(T), level)
+        if key not in nom.quick:
+            nom.quick[key] = _worst_vgs(nom, (nom.i_n * (1.0 - level), nom.i_n * (1.0 + level)))[0]
+        if nom.quick[key] <= nom.vto:
+            return
+    worst, where = _worst_vgs(nom, (i_lo, i_hi))
     if worst > nom.vto:
         r, c = (int(x) for x in where)
         raise ParameterError(
@@ -111,6 +128,30 @@ def _didvth(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, chunk):
     return out
 
 
+#: relative excursions |I - I_n|/|I_n| of the selected current at which the quick test's errors are
+#: computed once per nominal read and reused for every chunk of samples that stays within one of them
+QUICK_LEVELS = (0.125, 0.25, 0.5, 1.0, 2.0)
+
+
+def _quick_excursion_errors(arr, nom, i_min, i_max, T):
+    """Excursion errors at (or beyond) the extreme currents ``i_min``, ``i_max`` [A] of a chunk, (2, n_cols) [V].
+
+    The smallest cached level of :data:`QUICK_LEVELS` that covers the chunk's largest relative
+    excursion is used (the error of a smooth I(V) linearised at the nominal point grows with the
+    excursion on each side, the same monotonicity the bound assumes between its grid points);
+    beyond the last level the extremes themselves are evaluated.
+    """
+    span = float(np.max(np.maximum(np.abs(i_max - nom.i_n), np.abs(i_min - nom.i_n))
+                        / np.maximum(np.abs(nom.i_n), 1e-300)))
+    level = next((lv for lv in QUICK_LEVELS if span <= lv), None)
+    if level is None:
+        return [excursion_error(arr, nom, ext, T) for ext in (i_min, i_max)]
+    key = (float(T), level)
+    if key not in nom.quick:
+        nom.quick[key] = [excursion_error(arr, nom, nom.i_n * (1.0 + sgn * level), T) for sgn in (-1.0, 1.0)]
+    return nom.quick[key]
+
+
 def linearisation_bound(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, chunk=16384):
     """(S,) largest relative error bound over columns of each sample, or None when all are below LIN_TOL.
 
@@ -124,8 +165,7 @@ def linearisation_bound(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, chunk=163
     i_n = nom.i_n
     i_abs = np.maximum(np.minimum(np.abs(i_min), np.abs(i_max)), 1e-300)
     quick = 0.0
-    for ext in (i_min, i_max):
-        e = excursion_error(arr, nom, ext, T)
+    for e in _quick_excursion_errors(arr, nom, i_min, i_max, T):
         quick = max(quick, float(np.max(e / (nom.rth * i_abs))))
     if quick <= LIN_TOL:
         return None

@@ -298,6 +298,7 @@ class _NominalRow:
     frac_mid: np.ndarray | None = None
     frac_mtj: np.ndarray | None = None
     vto: float = 0.0
+    quick: dict = field(default_factory=dict, repr=False)   # cache of checks.quick_excursion_errors
     i_n: np.ndarray | None = None
     tiled: dict = field(default_factory=dict)
 
