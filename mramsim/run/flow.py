@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UnknownNameError
-from ..parallel.executor import open_executor
+from ..parallel.executor import folder_lock, open_executor
 from . import stages as st
 from .config import FlowConfig, load_config
 from .provenance import provenance
@@ -127,6 +127,12 @@ def run_flow(config, out_dir, *, executor=None, progress=None, stages=None) -> F
         raise UnknownNameError("stages", sorted(wanted - set(STAGES))[0], STAGES)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out):  # one run per output folder: a second one stops at once, naming the folder
+        return _run_locked(cfg, out, wanted, executor, progress)
+
+
+def _run_locked(cfg: FlowConfig, out: Path, wanted: set, executor, progress) -> "FlowResult":
+    """The body of :func:`run_flow`, with the output folder locked."""
     if cfg.text:
         (out / "config.toml").write_text(cfg.text, encoding="utf-8")
     progress = cfg.run.progress if progress is None else bool(progress)
