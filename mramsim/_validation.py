@@ -6,6 +6,8 @@ allowed range. They accept scalars or array-likes (every element is checked).
 from __future__ import annotations
 
 import math
+import os
+import re
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -187,3 +189,54 @@ def parse_state(state, field: str = "state"):
     if arr.dtype.kind not in "iub" or not np.all((arr == 0) | (arr == 1)):
         raise ParameterError(field, state, "'P', 'AP', 0 or 1 (or an integer array of 0/1)")
     return arr.astype(np.int8)
+
+
+# -- memory estimates checked before large allocations (limit: argument, $MRAMSIM_MEMORY_LIMIT,
+#    else half the physical memory; see mramsim.array.memory) ------------------------------------
+ENV_VAR = "MRAMSIM_MEMORY_LIMIT"
+_GIB = 2.0 ** 30
+_SUFFIX = {"": 1, "k": 2 ** 10, "kib": 2 ** 10, "m": 2 ** 20, "mib": 2 ** 20, "g": 2 ** 30, "gib": 2 ** 30,
+           "t": 2 ** 40, "tib": 2 ** 40}
+
+
+def _physical_half() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES")) // 2
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2 ** 30
+
+
+def memory_limit(limit=None) -> int:
+    """The memory limit [bytes]: ``limit``, else ``$MRAMSIM_MEMORY_LIMIT``, else half the physical memory."""
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
+            raise ParameterError("memory_limit", limit, "a number of bytes > 0")
+        return int(limit)
+    text = os.environ.get(ENV_VAR, "").strip()
+    if not text:
+        return _physical_half()
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]*)?(?:[eE][0-9]+)?)\s*([A-Za-z]*)", text)
+    if m is None or m.group(2).lower() not in _SUFFIX or not float(m.group(1)) > 0:
+        raise ParameterError(ENV_VAR, text, "a number of bytes > 0, optionally with a suffix K, M, G, KiB, MiB, GiB")
+    return int(float(m.group(1)) * _SUFFIX[m.group(2).lower()])
+
+
+def check_memory(key: str, nbytes: float, limit=None, what: str = "") -> None:
+    """Raise :class:`ParameterError` when ``nbytes`` [bytes] exceeds the memory limit.
+
+    Parameters
+    ----------
+    key : str
+        What sets the size (``"rows x cols"``, ``"n_samples"``, ...).
+    nbytes : float
+        Estimated memory [bytes].
+    limit : int, optional
+        Limit [bytes] (default :func:`memory_limit`).
+    what : str
+        The value of the key as the user wrote it (default: the estimate only).
+    """
+    lim = memory_limit(limit)
+    if nbytes > lim:
+        value = f"{what} (about {nbytes / _GIB:.3g} GiB)" if what else f"about {nbytes / _GIB:.3g} GiB"
+        raise ParameterError(key, value, f"an estimated memory of at most {lim / _GIB:.3g} GiB "
+                             f"(limit: argument memory_limit or ${ENV_VAR}; default half the physical memory)")

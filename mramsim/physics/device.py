@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_broadcast, check_finite, check_range, check_scalar, parse_state
+from .._validation import check_broadcast, check_finite, check_memory, check_range, check_scalar, parse_state
 from ..constants import T_NOM, e, eV
 from ..errors import ParameterError
 from .angle import slonczewski_conductance
@@ -55,6 +55,9 @@ __all__ = ["MTJDevice", "RVTable", "junction_conductances"]
 V_MAX = 2.0
 #: Temperature range accepted [K].
 T_RANGE = (1.0, 800.0)
+#: peak working memory of :meth:`MTJDevice.rv_table` per (V, T) point [bytes]
+#: (tracemalloc: 78.2 kB per point for 61x8 to 241x24 grids of the presets, rounded up)
+RV_TABLE_BYTES_PER_POINT = 80_000
 #: Finite-difference steps of the sensitivities: thickness [m], anneal temperature [K].
 H_THICKNESS = 0.01e-9
 H_ANNEAL = 2.0
@@ -404,6 +407,7 @@ class MTJDevice:
         T = np.linspace(233.15, 398.15, 12) if T is None else check_finite("rv_table.T", T).ravel()
         if V.size == 0 or T.size == 0:
             raise ParameterError("rv_table.V/T", (V.tolist(), T.tolist()), "non-empty grids")
+        check_memory("rv_table V x T", V.size * T.size * RV_TABLE_BYTES_PER_POINT, what=f"{V.size} x {T.size} points")
         rp, rap = self._both(V[:, None], T[None, :])
         return RVTable(V=V, T=T, r_p=rp, r_ap=rap, area=self.area, thickness=self.thickness,
                        sensitivities=self.sensitivities(), provenance=self.provenance())

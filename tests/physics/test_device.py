@@ -141,3 +141,15 @@ def test_import_mramsim_physics_device_does_not_import_matplotlib():
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_rv_table_refuses_a_grid_beyond_the_memory_limit(monkeypatch):
+    """The config schema's largest grid (1001 x 200) needs ~16 GB: refused up front, naming the key."""
+    import mramsim as ms
+    from mramsim.errors import ParameterError
+
+    dev = ms.MTJDevice(ms.Stack.preset("cofeb_mgo"))
+    monkeypatch.setenv("MRAMSIM_MEMORY_LIMIT", "4GiB")
+    with pytest.raises(ParameterError, match=r"rv_table V x T.*1001 x 200"):
+        dev.rv_table(V=np.linspace(-0.6, 0.6, 1001), T=np.linspace(233.15, 398.15, 200))
+    assert dev.rv_table(V=np.linspace(-0.1, 0.1, 5), T=[300.0]).r_p.shape == (5, 1)  # small grids still run
