@@ -292,8 +292,9 @@ def error_budget(arr, var, read, layer, *, v_read, v_write, pulse_width, tempera
                       np.broadcast_to(we[None], shape), np.broadcast_to(rt[None, None, None, :], shape)])
     total = combine_probabilities(parts)
     dominant = np.argmax(parts, axis=0).astype(int)
-    y_raw = np.asarray(die_yield(total, n_bits, ecc_preset("none", code.k)), float).reshape(shape)
-    y_ecc = np.asarray(die_yield(total, n_bits, code), float).reshape(shape)
+    with np.errstate(divide="ignore"):      # a total of 1 gives a yield of exactly 0
+        y_raw = np.asarray(die_yield(total, n_bits, ecc_preset("none", code.k)), float).reshape(shape)
+        y_ecc = np.asarray(die_yield(total, n_bits, code), float).reshape(shape)
     inputs = {"read_method": read_method, "write_method": write_method, "n_write": n_write, "seed": seed,
               "table_cells": table_cells, "disturb": disturb.to_dict(), "circuit": circuit.to_dict(),
               "write_variation": None if write_variation is None else asdict(write_variation),
