@@ -38,6 +38,7 @@ write part once per (V_write, t_pulse, T); the grid is their outer product.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -133,6 +134,11 @@ class ErrorBudget:
     retention_time: float
     n_reads: int
     inputs: dict = field(default_factory=dict)
+
+    #: Grid axes, in the order of the array dimensions.
+    AXES: ClassVar[tuple] = _AXES
+    #: Mechanisms, in the order of the ``dominant`` indices.
+    MECHANISMS: ClassVar[tuple] = MECHANISMS
 
     @property
     def shape(self):

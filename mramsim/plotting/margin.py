@@ -194,8 +194,9 @@ def plot_budget_shmoo(result, ax=None, x="v_read", y="pulse_width", index=None, 
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    from ..array.budget import _AXES, MECHANISMS
     from ..errors import ParameterError
+
+    _AXES, MECHANISMS = result.AXES, result.MECHANISMS
 
     ax = get_ax(ax)
     for name, v in (("x", x), ("y", y)):
