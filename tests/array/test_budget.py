@@ -128,3 +128,54 @@ def test_plot_budget_shmoo(budget):
         plot_budget_shmoo(budget, ax=ax, x="v_read", y="v_read")
     plt.close(fig)
     assert MECHANISMS[0] == "misread"
+
+
+FLOW = """\
+[run]
+name = "budget flow test"
+progress = false
+
+[device]
+n_v = 21
+n_t = 3
+
+[array]
+rows = 8
+cols = 8
+array_bits = 65536
+
+[montecarlo]
+n_samples = 256
+seed = 3
+block_size = 64
+
+[spice_check]
+enabled = false
+
+[write]
+enabled = true
+v_read_V = [0.05, 0.3]
+v_write_V = [1.0]
+pulse_width_s = [5e-9, 20e-9]
+retention_time_s = 1.0
+n_write = 50
+"""
+
+
+def test_flow_write_section_runs_the_budget(tmp_path):
+    from mramsim.run.config import parse_config
+    from mramsim.run.flow import run_flow
+
+    cfg = parse_config(FLOW)
+    assert not parse_config("").write.enabled            # off by default
+    res = run_flow(cfg, tmp_path / "out", stages=("physics", "compact", "margin", "report"))
+    bud = res.results["margin"]["budget"]
+    assert bud["shape"] == [2, 1, 2, 1] and bud["ecc"] == "secded"
+    assert sum(bud["dominant_counts"].values()) == 4
+    best = bud["best"]
+    assert best["total"] <= max(best[m] for m in MECHANISMS) + sum(best[m] for m in MECHANISMS)
+    assert best["total"] >= max(best[m] for m in MECHANISMS)
+    back = ErrorBudget.from_json(tmp_path / "out" / "margin" / "budget.json")
+    assert float(back.total.min()) == best["total"]
+    assert (tmp_path / "out" / "margin" / "fig_budget_shmoo.png").stat().st_size > 0
+    assert "Read/write error budget" in (tmp_path / "out" / "report.md").read_text()
