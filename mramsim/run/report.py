@@ -174,7 +174,7 @@ def write_report(path, results: dict, cfg) -> Path:
             bb = bud["best"]
             L += ["### Read/write error budget", "",
                   f"Per bit: misread + read disturb + write error + retention over "
-                  f"{bud['retention_time'] / 86400:.4g} days on a {' x '.join(map(str, bud['shape']))} "
+                  f"{bud['retention_time']:.4g} s on a {' x '.join(map(str, bud['shape']))} "
                   f"(V_read x V_write x pulse x T) grid; dominant mechanism counts "
                   + ", ".join(f"{k} {v}" for k, v in bud["dominant_counts"].items())
                   + ". Die yield treats bits as independent.", "",
