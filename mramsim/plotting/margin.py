@@ -11,7 +11,7 @@ from ..constants import T0_CELSIUS
 from ._mpl import get_ax, pyplot
 
 __all__ = ["plot_signal_histograms", "plot_margin_histograms", "plot_ir_map", "plot_read_margin",
-           "plot_sweep", "plot_shmoo"]
+           "plot_sweep", "plot_shmoo", "plot_budget_shmoo"]
 
 
 def _pos(a):
@@ -177,4 +177,65 @@ def plot_row_ber(res, ax=None, yield_result=None):
     ax.set_ylabel("BER per bit")
     ax.set_title("BER per row (IR drop)")
     ax.legend(fontsize=8)
+    return ax
+
+
+_BUDGET_AXES = {"v_read": ("V_read [V]", 1.0), "v_write": ("V_write [V]", 1.0),
+                "pulse_width": ("pulse width [ns]", 1e9), "temperature": ("T [C]", None)}
+_BUDGET_COLORS = ("tab:blue", "tab:orange", "tab:red", "tab:green")
+
+
+def plot_budget_shmoo(result, ax=None, x="v_read", y="pulse_width", index=None, annotate=True):
+    """Error-budget shmoo: the dominant mechanism per corner (colour) and ``log10`` of the total per-bit
+    probability (text), on the ``x`` / ``y`` axes of an :class:`~mramsim.array.budget.ErrorBudget`.
+
+    The other two grid axes are held at ``index`` (a dict axis name -> index; default 0).
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from ..errors import ParameterError
+
+    _AXES, MECHANISMS = result.AXES, result.MECHANISMS
+
+    ax = get_ax(ax)
+    for name, v in (("x", x), ("y", y)):
+        if v not in _AXES:
+            raise ParameterError(name, v, f"one of {_AXES}")
+    if x == y:
+        raise ParameterError("y", y, "an axis other than x")
+    index = dict(index or {})
+    sel = []
+    for a in _AXES:
+        if a in (x, y):
+            sel.append(slice(None))
+        else:
+            sel.append(int(index.get(a, 0)))
+    dom = np.asarray(result.dominant)[tuple(sel)]
+    tot = np.asarray(result.total, float)[tuple(sel)]
+    if _AXES.index(x) < _AXES.index(y):   # the slice's rows must be y for imshow
+        dom, tot = dom.T, tot.T
+
+    def ticks(a):
+        vals = np.asarray(getattr(result, a), float)
+        label, scale = _BUDGET_AXES[a]
+        return label, (vals - T0_CELSIUS if scale is None else vals * scale)
+
+    xl, xv = ticks(x)
+    yl, yv = ticks(y)
+    cmap = ListedColormap(_BUDGET_COLORS)
+    ax.imshow(dom, origin="lower", cmap=cmap, vmin=-0.5, vmax=len(MECHANISMS) - 0.5, aspect="auto")
+    if annotate:
+        for i in range(dom.shape[0]):
+            for j in range(dom.shape[1]):
+                t = tot[i, j]
+                txt = f"{np.log10(t):.1f}" if t > 0 else "0"
+                ax.text(j, i, txt, ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(xv)), [f"{v:.3g}" for v in xv])
+    ax.set_yticks(range(len(yv)), [f"{v:.3g}" for v in yv])
+    ax.set_xlabel(xl)
+    ax.set_ylabel(yl)
+    ax.set_title("dominant error (text: log10 total per bit)")
+    ax.legend(handles=[Patch(color=c, label=m) for c, m in zip(_BUDGET_COLORS, MECHANISMS)], fontsize=7,
+              loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax

@@ -169,6 +169,23 @@ def write_report(path, results: dict, cfg) -> Path:
                          f"{_fmt(c['die_yield'])} | [{_fmt(ci[0])}, {_fmt(ci[1])}] | {_fmt(c['word_failure'])} | "
                          f"{_fmt(c['failing_words_per_die'])} |")
             L.append("")
+        bud = mg.get("budget")
+        if bud:
+            bb = bud["best"]
+            L += ["### Read/write error budget", "",
+                  f"Per bit: misread + read disturb + write error + retention over "
+                  f"{bud['retention_time']:.4g} s on a {' x '.join(map(str, bud['shape']))} "
+                  f"(V_read x V_write x pulse x T) grid; dominant mechanism counts "
+                  + ", ".join(f"{k} {v}" for k, v in bud["dominant_counts"].items())
+                  + ". Die yield treats bits as independent.", "",
+                  "| best corner | V_read [V] | V_write [V] | pulse [ns] | T [C] | misread | disturb | write "
+                  "| retention | total | dominant | yield (no ECC) | yield (" + bud["ecc"] + ") |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+                  f"| | {_fmt(bb['v_read'], '.3g')} | {_fmt(bb['v_write'], '.3g')} | "
+                  f"{_fmt(bb['pulse_width'] * 1e9, '.3g')} | {_fmt(bb['temperature'] - 273.15, '.4g')} | "
+                  + " | ".join(_fmt(bb[m]) for m in ("misread", "disturb", "write", "retention", "total"))
+                  + f" | {bb['dominant']} | {_fmt(bb['yield_raw'])} | {_fmt(bb['yield_ecc'])} |", "",
+                  f"![error budget]({_rel(bud['figure'], base)})", ""]
         L += [f"![{Path(f).stem}]({_rel(f, base)})" for f in mg.get("figures", [])] + [""]
         if (mg.get("rows") or {}).get("figure"):
             L += [f"![BER per row]({_rel(mg['rows']['figure'], base)})", ""]

@@ -247,6 +247,8 @@ def margin(cfg: FlowConfig, out: Path, objs: dict, executor, progress: bool):
         d["die_yield"] = {"n_bits": yres.n_bits, "ber": yres.ber, "integration": yres.integration,
                           "sharing": yres.sharing, "seconds": yres.seconds,
                           "codes": [dataclasses.asdict(c) for c in yres.codes]}
+    if cfg.write.enabled:
+        d["budget"] = _error_budget(cfg, arr, var, read, folder)
     if res.rows is not None:
         from ..plotting.margin import plot_row_ber
 
@@ -264,6 +266,29 @@ def _die_yield(cfg: FlowConfig, arr, var, read):
                       sharing=Sharing(cols_per_sa=y.cols_per_sa, cols_per_ref=y.cols_per_ref), n_dies=y.n_dies,
                       n_quad=y.n_quad, n_lines=y.n_lines, grid=(8.0, y.grid_points), max_rows=y.max_rows,
                       seed=cfg.montecarlo.seed)
+
+
+def _error_budget(cfg: FlowConfig, arr, var, read, folder: Path) -> dict:
+    """The ``[write]`` error budget (:func:`error_budget`): ``budget.json``, its shmoo figure and the
+    best corner (smallest total per-bit probability) with its parts and yields."""
+    from ..array.budget import MECHANISMS, error_budget
+    from ..physics.switching.macrospin import FreeLayer
+    from ..plotting.margin import plot_budget_shmoo
+
+    w = cfg.write
+    b = error_budget(arr, var, read, FreeLayer(), v_read=w.v_read, v_write=w.v_write, pulse_width=w.pulse_width,
+                     temperature=w.temperature or (read.temperature,), retention_time=w.retention_time,
+                     n_reads=w.n_reads, n_bits=cfg.array.bits, ecc=w.ecc, n_write=w.n_write,
+                     seed=cfg.montecarlo.seed)
+    b.to_json(folder / "budget.json")
+    i = np.unravel_index(int(np.argmin(b.total)), b.shape)
+    best = {a: float(getattr(b, a)[j]) for a, j in zip(b.AXES, i)}
+    best.update({m: float(getattr(b, m)[i]) for m in MECHANISMS + ("total", "yield_raw", "yield_ecc")})
+    best["dominant"] = MECHANISMS[int(b.dominant[i])]
+    counts = {m: int(np.sum(b.dominant == j)) for j, m in enumerate(MECHANISMS)}
+    return {"shape": list(b.shape), "ecc": b.ecc["name"], "n_bits": b.n_bits, "retention_time": b.retention_time,
+            "best": best, "dominant_counts": counts,
+            "figure": _save_fig(plot_budget_shmoo(b), folder / "fig_budget_shmoo.png")}
 
 
 _UNITS = {"v_read": "V", "temperature": "K", "anneal_temperature": "K"}

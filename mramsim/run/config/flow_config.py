@@ -13,7 +13,7 @@ from ...errors import ConfigError, MramsimError
 from ._keys import KeyProblem, Section, explain, from_si, key, key_lines, line_of
 from .sections import (AnnealConfig, ArrayConfig, CompactConfig, DeviceConfig, ExportConfig, MonteCarloConfig,
                        ReadConfig, RunConfig, SpiceCheckConfig, StackConfig, SweepsConfig, VariationConfig,
-                       YieldConfig)
+                       WriteConfig, YieldConfig)
 
 try:  # Python 3.11+
     import tomllib
@@ -44,6 +44,7 @@ class FlowConfig(Section):
     sweeps: SweepsConfig = key("sweeps", SweepsConfig(), doc="read margin vs bias / temperature / anneal")
     spice_check: SpiceCheckConfig = key("spice_check", SpiceCheckConfig(), doc="ngspice cross-check of a small array")
     yield_: YieldConfig = key("yield", YieldConfig(), doc="die yield with ECC (margin stage)")
+    write: WriteConfig = key("write", WriteConfig(), doc="read/write error budget shmoo (margin stage)")
     source: Optional[str] = Field(None, exclude=True, json_schema_extra={"internal": True})
     sha256: str = Field("", exclude=True, json_schema_extra={"internal": True})
     text: str = Field("", exclude=True, repr=False, json_schema_extra={"internal": True})

@@ -29,7 +29,7 @@ from ._keys import KeyProblem, Name, Section, default_of, key, one_of, rejected_
 __all__ = ["RunConfig", "StackConfig", "BarrierConfig", "ElectrodeConfig", "AnnealConfig", "DeviceConfig",
            "CompactConfig", "ExportConfig", "ArrayConfig", "AccessConfig", "WiresConfig", "VariationConfig",
            "AnnealMapConfig", "ReadConfig", "MonteCarloConfig", "SweepsConfig", "SpiceCheckConfig",
-           "YieldConfig", "check_executor", "DEFAULT_PRESET"]
+           "YieldConfig", "WriteConfig", "check_executor", "DEFAULT_PRESET"]
 
 #: The preset of a config without ``[stack] preset`` and without an explicit stack.
 DEFAULT_PRESET = "cofeb_mgo"
@@ -387,6 +387,34 @@ class YieldConfig(Section):
     grid_points: int = key("grid_points", 49, lo=9, hi=1025, doc="points along a line")
     max_rows: int = key("max_rows", 4, lo=1, hi=4096, doc="rows evaluated")
     n_dies: int = key("n_dies", 0, lo=0, doc="Monte Carlo dies over shared variables (0: quadrature if possible)")
+
+
+class WriteConfig(Section):
+    """Combined read/write error budget (:func:`mramsim.array.budget.error_budget`) on a shmoo grid:
+    misread + read disturb + write error + retention per bit, die yield without / with ``ecc``
+    (free layer: :class:`mramsim.physics.switching.FreeLayer` defaults; write variation:
+    :class:`mramsim.array.write.WriteVariation` defaults). Off by default."""
+
+    enabled: bool = key("enabled", False, doc="compute the error budget in the margin stage")
+    v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), "V", strict=False, min_length=1)
+    v_write: Floats = key("v_write_V", (0.9, 1.1), "V", strict=False, min_length=1)
+    pulse_width: Floats = key("pulse_width_s", (5e-9, 10e-9, 20e-9), "s", strict=False, min_length=1)
+    temperature: Floats = key("temperature_C", (), "C", strict=False, doc="empty: the read temperature")
+    retention_time: float = key("retention_time_s", 10 * 365.25 * 86400.0, "s", lo=0, lo_open=True,
+                                doc="storage time of the retention term")
+    n_reads: int = key("n_reads", 1, lo=1, doc="reads of a stored bit (read disturb)")
+    ecc: Annotated[str, one_of(("none", "secded", "bch2", "bch3", "bch4"))] = key("ecc", "secded")
+    n_write: int = key("n_write", 500, lo=10, hi=10**6, doc="importance samples per write corner")
+
+    @model_validator(mode="after")
+    def _check(self):
+        for attr, name, lo, hi in (("v_read", "v_read_V", 0.0, 1.5), ("v_write", "v_write_V", 0.0, 5.0),
+                                   ("pulse_width", "pulse_width_s", 0.0, 1e-6),
+                                   ("temperature", "temperature_C", 0.0, 600.0)):
+            for x in getattr(self, attr):
+                if not lo < x <= hi:
+                    raise KeyProblem(name, f"{x!r} is out of range; allowed: ({lo}, {hi}] (SI)")
+        return self
 
 
 class SpiceCheckConfig(Section):
