@@ -59,10 +59,31 @@ def _nearest(arr, x) -> int:
     return int(np.argmin(np.abs(np.asarray(arr) - x)))
 
 
+def _measurement_sha256(cfg: FlowConfig):
+    """SHA-256 of the [stack] measurement file's bytes (path as :func:`build.measured_table`
+    resolves it), or None without one or when it cannot be read (the build then names the error)."""
+    import hashlib
+
+    if not cfg.stack.measurement:
+        return None
+    path = Path(cfg.stack.measurement)
+    if not path.is_absolute() and cfg.source:
+        path = Path(cfg.source).parent / path
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def _table(cfg: FlowConfig, folder: Path, anneal_temperature=None):
-    """The R(V,T) table of the config (cached as JSON in ``folder``) and whether it was cached."""
+    """The R(V,T) table of the config (cached as JSON in ``folder``) and whether it was cached.
+
+    The key holds the config and, with [stack] measurement, the file's SHA-256, so an
+    edited measurement file recomputes the table."""
     d = cfg.to_dict()
-    key = input_key("physics", d["stack"], d["anneal"], anneal_temperature, d["device"], code_version())
+    parts = ("physics", d["stack"], d["anneal"], anneal_temperature, d["device"], code_version())
+    sha = _measurement_sha256(cfg)
+    key = input_key(*parts) if sha is None else input_key(*parts, {"measurement_sha256": sha})
     return cached(folder, key, lambda: build.build_table(cfg, build.build_device(cfg, anneal_temperature)),
                   RVTable.to_dict, RVTable.from_dict)
 
