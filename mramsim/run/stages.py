@@ -111,8 +111,22 @@ def physics(cfg: FlowConfig, out: Path, objs: dict):
         "thickness_m": float(tab.thickness),
         "figures": [_save_fig(plot_rv(tab), folder / "fig_rv.png"), _save_fig(plot_tmr(tab), folder / "fig_tmr.png")],
     }
+    res["half_tmr_bias"] = _physics_vh(cfg)
     write_json(folder / "summary.json", res)
     return res, ("cached" if hit else "done")
+
+
+def _physics_vh(cfg: FlowConfig) -> dict | None:
+    """The physics' half-TMR biases V_h+ / V_h- [V] at T_NOM (the fit's t_nom), for the report's
+    comparison with the card; None when the table comes from a measurement file (inf -> None)."""
+    if cfg.stack.measurement:
+        return None
+    dev = build.build_device(cfg)
+    out = {"t_K": float(T_NOM)}
+    for key, pol in (("vh_pos_V", 1), ("vh_neg_V", -1)):
+        v = dev.half_tmr_bias(T_NOM, polarity=pol)
+        out[key] = float(v) if np.isfinite(v) else None
+    return out
 
 
 def _fit_summary(cm) -> dict:
@@ -122,6 +136,7 @@ def _fit_summary(cm) -> dict:
                          and not isinstance(getattr(cm, f.name), bool)}
     for k in [k for k in out if "time" in k and isinstance(out[k], float)]:  # wall-clock, not a result
         out.pop(k)
+    out["worst_correlation"] = list(cm.fit_report.worst_correlation)
     return out
 
 
