@@ -46,6 +46,10 @@ VARS = {
     "n_mag": _LIN + (0.05, 20.0),
 }
 
+#: Temperature parameters fixed at 0 in the one-temperature mode, and the reason recorded.
+TEMPERATURE_PARAMS = ("tc_rp", "tc2_rp", "tc_rp_bias", "tc_tmr", "tc2_tmr", "tc_vbias")
+ONE_TEMPERATURE = "one temperature in the data"
+
 #: Reason recorded for the named parameters taken from the table (:func:`table_anchors`).
 CONSTRAINT = "constraint: the table's value at V = 0 (V_h: half-TMR crossing), t_nom"
 
@@ -105,7 +109,8 @@ def table_anchors(V, T, rp, rap, t_nom, vh_beyond=None) -> dict:
 class FitProblem:
     """One TMR temperature law: start values, residuals, the fix-and-refit loop."""
 
-    def __init__(self, data, fixed_model: dict, law: str, magnon: bool, vh_beyond: dict | None = None):
+    def __init__(self, data, fixed_model: dict, law: str, magnon: bool, vh_beyond: dict | None = None,
+                 one_temperature: bool = False):
         self.V, self.T, rp, rap = data
         self.Vg = self.V[:, None]
         self.Tg = self.T[None, :]
@@ -125,6 +130,9 @@ class FitProblem:
             self.fixed["p_nom"] = [0.0, "exp temperature law"]
         else:
             self.fixed["tc2_tmr"] = [0.0, "shang temperature law (curvature from p_nom)"]
+        if one_temperature:   # no temperature dependence can be measured: fixed at 0, said so
+            for n in TEMPERATURE_PARAMS:
+                self.fixed[n] = [0.0, ONE_TEMPERATURE]
         if not magnon:
             self.fixed["magnon_share"] = [0.0, "magnon term off (magnon=False)"]
         self.free = [n for n in names if n not in self.fixed]
@@ -143,7 +151,8 @@ class FitProblem:
         tau = rap / rp - 1.0
         i0 = int(np.argmin(np.abs(self.V)))
         lt = np.log(np.maximum(tau[i0], 1e-6))
-        c = np.polyfit((self.T - t_nom) / 100.0, lt, 2 if self.T.size >= 3 else 1)[::-1]
+        c = np.polyfit((self.T - t_nom) / 100.0, lt, min(2, self.T.size - 1))[::-1]
+        c = np.pad(c, (0, 3 - c.size))          # one temperature: no slope, no curvature
         st["tmr0"] = float(np.clip(c[0], np.log(1e-3), np.log(50.0)))
         st["tc_tmr"] = float(np.clip(c[1], -4.0, 4.0))
         st["tc2_tmr"] = float(np.clip(c[2], -9.0, 9.0)) if self.law == "exp" and c.size > 2 else 0.0

@@ -216,7 +216,8 @@ def _one_blas_thread():
 def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v_c: float = 1.5,
                 v_w: float = 0.02, t_nom: float = T_NOM, tmr_temperature: str = "auto", name: str = "mtj",
                 area: float | None = None, provenance: dict | None = None, magnon: bool = True,
-                v_fit: float | None = None, max_nfev: int = 600, vh_beyond: dict | None = None) -> CompactMTJ:
+                v_fit: float | None = None, max_nfev: int = 600, vh_beyond: dict | None = None,
+                one_temperature: bool = False) -> CompactMTJ:
     """Fit a :class:`CompactMTJ` to an :class:`RVTable`.
 
     Parameters
@@ -251,6 +252,12 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
         ``{"vh_pos": V, "vh_neg": V}`` [V]: half-TMR biases to use where the table
         has no crossing (its bias range stops short of V_h), e.g. the physics'
         :meth:`mramsim.MTJDevice.half_tmr_bias`; ignored where the table crosses.
+    one_temperature : bool
+        One-temperature mode: the table has exactly one temperature in ``t_window``;
+        every temperature parameter (tc_rp, tc2_rp, tc_rp_bias, tc_tmr, tc2_tmr,
+        tc_vbias) is fixed at 0 and reported in :attr:`FitReport.fixed` with the
+        reason 'one temperature in the data'; the TMR law is 'exp' (p_nom fixed).
+        Without it the fit needs >= 3 temperatures.
 
     Returns
     -------
@@ -298,9 +305,20 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
     iv = np.abs(V) <= v_fit + 1e-12
     it = (T >= t_lo - 1e-9) & (T <= t_hi + 1e-9)
     nwin = int(np.sum(np.abs(V) <= v_window + 1e-12))
-    if nwin < 5 or it.sum() < 3 or iv.sum() < 5:
+    if not isinstance(one_temperature, (bool, np.bool_)):
+        raise ParameterError("one_temperature", one_temperature, "True or False")
+    if one_temperature:
+        if it.sum() != 1:
+            raise ParameterError("one_temperature", f"True with {it.sum()} temperatures in the window",
+                                 "exactly one temperature inside t_window (else one_temperature=False)")
+        if tmr_temperature == "shang":
+            raise ParameterError("tmr_temperature", tmr_temperature,
+                                 "'auto' or 'exp' with one_temperature=True (no TMR(T) to fit a law to)")
+        tmr_temperature = "exp"
+    n_t_min = 1 if one_temperature else 3
+    if nwin < 5 or it.sum() < n_t_min or iv.sum() < 5:
         raise ParameterError("rv_table", f"{nwin} biases x {it.sum()} temperatures in the window",
-                             ">= 5 biases and >= 3 temperatures inside the fitting window")
+                             f">= 5 biases and >= {n_t_min} temperatures inside the fitting window")
     fixed_model = dict(area=area, v_c=v_c, v_w=v_w, t_nom=t_nom, name=name)
     if vh_beyond is not None:
         vh_beyond = {k: check_positive(f"vh_beyond[{k!r}]", float(vh_beyond[k]), "V") for k in ("vh_pos", "vh_neg") if k in vh_beyond}
@@ -310,7 +328,7 @@ def fit_compact(rv_table, *, v_window: float = 0.5, t_window=(233.15, 398.15), v
     candidates = []
     with _one_blas_thread():
         for law in laws:
-            prob = FitProblem(data, fixed_model, law, magnon, vh_beyond)
+            prob = FitProblem(data, fixed_model, law, magnon, vh_beyond, one_temperature=bool(one_temperature))
             try:
                 out = prob.solve(max_nfev)
             except (ParameterError, FloatingPointError, np.linalg.LinAlgError):

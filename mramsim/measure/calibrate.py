@@ -7,10 +7,9 @@
 with :func:`mramsim.compact.fit.fit_compact` and writes cards with
 :func:`mramsim.compact.export.write_cards`.
 
-One temperature: ``fit_compact`` needs >= 3 temperatures, so the measured
-column is repeated at T0 -/+ 25 K; the fitted temperature coefficients are then
-those of a temperature-independent junction (zero dependence): they are
-*fixed by construction, not measured*, and the report says so.
+One temperature: ``fit_compact(..., one_temperature=True)`` fixes every
+temperature parameter at 0 (reason 'one temperature in the data' in the fit
+report): they are *fixed, not measured*, and the report says so.
 """
 from __future__ import annotations
 
@@ -26,7 +25,8 @@ from .io import MeasurementSet, read_measurements
 
 __all__ = ["CalibrationResult", "calibrate", "junction_only"]
 
-ONE_T_SPREAD = 25.0  # K
+#: Half-width of the fitting temperature window around a single measured temperature [K].
+ONE_T_WINDOW = 1.0
 
 
 @dataclass(frozen=True)
@@ -94,23 +94,17 @@ def calibrate(path, out, *, dialect: str = "ngspice", r_series=None, area=None, 
 
         table = RVTable(V=table.V, T=table.T, r_p=table.r_p, r_ap=table.r_ap, area=float(area),
                         provenance=table.provenance)
-    one_t = table.T.size < 3
+    one_t = table.T.size == 1
     fit_table = table
     if one_t:
-        from ..physics.rvtable import RVTable
-
         t0 = float(table.T[0])
-        Ts = np.array([t0 - ONE_T_SPREAD, t0, t0 + ONE_T_SPREAD])
-        rep = lambda a: np.repeat(a[:, :1], 3, axis=1)  # noqa: E731
-        fit_table = RVTable(V=table.V, T=Ts, r_p=rep(table.r_p), r_ap=rep(table.r_ap), area=table.area,
-                            provenance=dict(table.provenance, temperature="one measured temperature, repeated"))
-        t_window, t_nom = (Ts[0], Ts[-1]), t0
+        t_window, t_nom = (t0 - ONE_T_WINDOW, t0 + ONE_T_WINDOW), t0
     else:
         t_window = (float(table.T[0]), float(table.T[-1]))
         t_nom = float(table.T[np.argmin(np.abs(table.T - t_ref))])
     area_cm = None if np.isfinite(fit_table.area) else 1e-14
     cm = fit_compact(fit_table, v_window=min(v_window, float(np.max(np.abs(table.V)))), t_window=t_window,
-                     t_nom=t_nom, name=name, area=area_cm,
+                     t_nom=t_nom, name=name, area=area_cm, one_temperature=one_t,
                      provenance={"source": str(path), "synthetic": bool(ms.provenance.get("synthetic")),
                                  "calibrated_from": "measurement", "series_resistance_removed": diag.r_series})
     cards = write_cards(cm, name, dialect, out)
@@ -154,10 +148,10 @@ def _report(path, ms, diag, cm, cards, figs, one_t, area_default):
                 L += [f"- warning: {w}" for w in d["warnings"]] + [""]
     L += ["## Compact model", "", f"fit_compact: {cm.fit_report}", ""]
     if one_t:
-        L += ["One measured temperature: fit_compact needs >= 3 temperatures, so the column was repeated at "
-              "T0 -/+ 25 K. The temperature parameters are therefore FIXED (no temperature dependence), "
-              "not measured. (fit_compact has no option to fix them; a `fixed=` argument or a one-temperature "
-              "mode in compact/fit.py would make this explicit.)", ""]
+        fx = [n for n, (_, why) in cm.fit_report.fixed.items() if why == "one temperature in the data"]
+        L += ["One measured temperature: fit_compact ran in its one-temperature mode. The temperature "
+              "parameters are therefore FIXED at 0 (no temperature dependence), not measured: "
+              + ", ".join(f"`{n}`" for n in fx) + " (reason: 'one temperature in the data').", ""]
     if area_default:
         L += ["The file gives no area: the cards use 1e-14 m^2 (only the R's are calibrated).", ""]
     L += ["Cards: " + ", ".join(f"`{Path(c).name}`" for c in cards), ""]

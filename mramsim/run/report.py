@@ -38,6 +38,55 @@ def _rel(path, base: Path) -> str:
         return str(path)
 
 
+#: Model constants set by the fit's options, not fitted.
+_OPTION_PARAMS = ("area", "v_c", "v_w", "t_nom")
+
+
+def _param_status(name: str, se: dict, fixed: dict) -> str:
+    """The standard error of a parameter, or 'fixed: <reason>' (or how it is otherwise set)."""
+    if name in se:
+        return _fmt(se[name], ".3g")
+    if name in fixed:
+        return f"fixed: {fixed[name][1]}"
+    if name == "q_mag":   # fitted through its share of the half-TMR budget
+        if "magnon_share" in se:
+            return f"derived from magnon_share (s.e. of the share {_fmt(se['magnon_share'], '.3g')})"
+        if "magnon_share" in fixed:
+            return f"fixed: {fixed['magnon_share'][1]} (magnon_share = {_fmt(fixed['magnon_share'][0])})"
+    if name in _OPTION_PARAMS:
+        return "fixed: option of the fit, not fitted"
+    return "n/a"
+
+
+def _compact_parameters(cmp_: dict, phys_vh) -> list:
+    """Parameter table (value, standard error or 'fixed: <reason>'), the card's V_h against the
+    physics' half-TMR bias, and the worst correlation of the free parameters."""
+    se, fixed = cmp_.get("std_errors") or {}, cmp_.get("fixed") or {}
+    params = cmp_.get("parameters") or {}
+    L = ["| parameter | value | standard error |", "|---|---|---|"]
+    L += [f"| {k} | {_fmt(v)} | {_param_status(k, se, fixed)} |" for k, v in params.items()]
+    L += [f"| {k} (fit variable) | {_fmt(v[0])} | fixed: {v[1]} |" for k, v in fixed.items() if k not in params]
+    L.append("")
+    if phys_vh:
+        parts = []
+        for pol, key in (("+", "vh_pos"), ("-", "vh_neg")):
+            card, phys = params.get(key), phys_vh.get(key + "_V")
+            diff = (f" ({_fmt(100 * (card / phys - 1), '+.2f')} %)"
+                    if isinstance(card, (int, float)) and isinstance(phys, (int, float)) and phys else "")
+            parts.append(f"V_h{pol}: card {_fmt(card)} V vs physics {_fmt(phys)} V{diff}")
+        L.append(f"Half-TMR bias at {_fmt(phys_vh.get('t_K'), '.2f')} K (card vs physics "
+                 f"MTJDevice.half_tmr_bias): " + "; ".join(parts) + ".")
+    else:
+        L.append("Half-TMR bias: card V_h+ " + _fmt(params.get("vh_pos")) + " V, V_h- "
+                 + _fmt(params.get("vh_neg")) + " V (no physics V_h: the table comes from a measurement).")
+    wc = cmp_.get("worst_correlation")
+    if wc and wc[0]:
+        L.append(f"Worst correlation of the free parameters: {_fmt(wc[2], '+.3f')} ({wc[0]}, {wc[1]}).")
+    else:
+        L.append("Worst correlation of the free parameters: n/a (fewer than two free).")
+    return L
+
+
 def write_report(path, results: dict, cfg) -> Path:
     """Write ``report.md``: key numbers per stage, figures, stage status and provenance.
 
@@ -103,10 +152,8 @@ def write_report(path, results: dict, cfg) -> Path:
             + (f"; over the whole table {_fmt(cmp_['table_max_rel_error'])}"
                if cmp_.get("table_max_rel_error") is not None else "") + ".",
             "",
-            "| parameter | value |",
-            "|---|---|",
         ]
-        L += [f"| {k} | {_fmt(v)} |" for k, v in (cmp_.get("parameters") or {}).items()]
+        L += _compact_parameters(cmp_, dev.get("half_tmr_bias"))
         L.append("")
         L += [f"![{Path(f).stem}]({_rel(f, base)})" for f in cmp_.get("figures", [])] + [""]
     exp = results.get("export") or {}

@@ -59,10 +59,31 @@ def _nearest(arr, x) -> int:
     return int(np.argmin(np.abs(np.asarray(arr) - x)))
 
 
+def _measurement_sha256(cfg: FlowConfig):
+    """SHA-256 of the [stack] measurement file's bytes (path as :func:`build.measured_table`
+    resolves it), or None without one or when it cannot be read (the build then names the error)."""
+    import hashlib
+
+    if not cfg.stack.measurement:
+        return None
+    path = Path(cfg.stack.measurement)
+    if not path.is_absolute() and cfg.source:
+        path = Path(cfg.source).parent / path
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def _table(cfg: FlowConfig, folder: Path, anneal_temperature=None):
-    """The R(V,T) table of the config (cached as JSON in ``folder``) and whether it was cached."""
+    """The R(V,T) table of the config (cached as JSON in ``folder``) and whether it was cached.
+
+    The key holds the config and, with [stack] measurement, the file's SHA-256, so an
+    edited measurement file recomputes the table."""
     d = cfg.to_dict()
-    key = input_key("physics", d["stack"], d["anneal"], anneal_temperature, d["device"], code_version())
+    parts = ("physics", d["stack"], d["anneal"], anneal_temperature, d["device"], code_version())
+    sha = _measurement_sha256(cfg)
+    key = input_key(*parts) if sha is None else input_key(*parts, {"measurement_sha256": sha})
     return cached(folder, key, lambda: build.build_table(cfg, build.build_device(cfg, anneal_temperature)),
                   RVTable.to_dict, RVTable.from_dict)
 
@@ -90,8 +111,22 @@ def physics(cfg: FlowConfig, out: Path, objs: dict):
         "thickness_m": float(tab.thickness),
         "figures": [_save_fig(plot_rv(tab), folder / "fig_rv.png"), _save_fig(plot_tmr(tab), folder / "fig_tmr.png")],
     }
+    res["half_tmr_bias"] = _physics_vh(cfg)
     write_json(folder / "summary.json", res)
     return res, ("cached" if hit else "done")
+
+
+def _physics_vh(cfg: FlowConfig) -> dict | None:
+    """The physics' half-TMR biases V_h+ / V_h- [V] at T_NOM (the fit's t_nom), for the report's
+    comparison with the card; None when the table comes from a measurement file (inf -> None)."""
+    if cfg.stack.measurement:
+        return None
+    dev = build.build_device(cfg)
+    out = {"t_K": float(T_NOM)}
+    for key, pol in (("vh_pos_V", 1), ("vh_neg_V", -1)):
+        v = dev.half_tmr_bias(T_NOM, polarity=pol)
+        out[key] = float(v) if np.isfinite(v) else None
+    return out
 
 
 def _fit_summary(cm) -> dict:
@@ -101,6 +136,7 @@ def _fit_summary(cm) -> dict:
                          and not isinstance(getattr(cm, f.name), bool)}
     for k in [k for k in out if "time" in k and isinstance(out[k], float)]:  # wall-clock, not a result
         out.pop(k)
+    out["worst_correlation"] = list(cm.fit_report.worst_correlation)
     return out
 
 

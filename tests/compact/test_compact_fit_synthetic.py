@@ -67,3 +67,29 @@ def test_bad_options(make_model):
     no_area = RVTable(V=V, T=T, r_p=tab.r_p, r_ap=tab.r_ap)
     with pytest.raises(ParameterError, match="area"):
         fit_compact(no_area)
+
+
+def test_one_temperature_mode_fixes_temperature_parameters(make_model):
+    """One temperature: every temperature parameter fixed at 0 with its reason; R(V) still fitted."""
+    truth = make_model(p_nom=0.0, q_mag=0.0, tmr_q=0.0, tc_rp=0.0, tc2_rp=0.0, tc_rp_bias=0.0,
+                       tc_tmr=0.0, tc2_tmr=0.0, tc_vbias=0.0)
+    t0 = 300.0
+    tab = RVTable(V=V, T=np.array([t0]), r_p=truth.resistance(0, V[:, None], t0),
+                  r_ap=truth.resistance(1, V[:, None], t0), area=truth.area)
+    with pytest.raises(ParameterError, match="temperatures"):
+        fit_compact(tab, t_window=(t0 - 1, t0 + 1), t_nom=t0, magnon=False)   # needs >= 3 without the mode
+    cm = fit_compact(tab, t_window=(t0 - 1, t0 + 1), t_nom=t0, magnon=False, one_temperature=True,
+                     v_c=truth.v_c)
+    rep = cm.fit_report
+    for n in ("tc_rp", "tc2_rp", "tc_rp_bias", "tc_tmr", "tc2_tmr", "tc_vbias"):
+        assert rep.fixed[n] == [0.0, "one temperature in the data"], n
+        assert getattr(cm, n) == 0.0
+        assert n not in rep.free and n not in rep.std_errors
+    assert rep.tmr_temperature == "exp"
+    assert rep.max_rel_error < 1e-3
+    # the model has no temperature dependence
+    assert cm.resistance(1, 0.2, 250.0) == cm.resistance(1, 0.2, 350.0)
+    with pytest.raises(ParameterError, match="one_temperature"):
+        fit_compact(table_from(truth), one_temperature=True)      # 8 temperatures in the window
+    with pytest.raises(ParameterError, match="tmr_temperature"):
+        fit_compact(tab, t_window=(t0 - 1, t0 + 1), t_nom=t0, one_temperature=True, tmr_temperature="shang")

@@ -17,6 +17,8 @@ def test_calibrate_writes_report_and_cards(tmp_path, capsys, data, pinhole, one_
     assert "SYNTHETIC" in report
     assert ("PINHOLE" in report) == pinhole
     assert ("temperature parameters are therefore FIXED" in report) == one_t
+    assert ("one-temperature mode" in report) == one_t
+    assert ("`tc_rp`" in report and "`tc_tmr`" in report) == one_t
     stem = Path(data).stem
     card = out / filename(stem, "ngspice")
     assert card.exists() and ".subckt" in card.read_text().lower()
