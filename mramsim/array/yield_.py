@@ -48,7 +48,6 @@ count is a Poisson binomial:
 """
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from dataclasses import dataclass
