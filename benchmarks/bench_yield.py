@@ -7,12 +7,15 @@ tile), per setup: the reference (exact: line integral over the one per-read
 variable and quadrature over the die variable, :mod:`mramsim.array.yield_`;
 or closed form in the SA offset), single mean-shift IS (the former
 estimator: one design point, data-cell defects only), mixture IS (every
-design point and defect stratum, defensive weights) and FORM; mean ratio to
-the reference, 95 % CI coverage over seeds, time per estimate.
+design point and defect stratum, defensive weights), cross-entropy IS (one
+adaptive Gaussian per stratum, :func:`cross_entropy_ber`, independent of the
+design points) and FORM; mean ratio to the reference, 95 % CI coverage over
+seeds, time per estimate.
 
 Part 2: die yield of 2048-bit dies (8 x 16 tiles), no ECC and t = 1..4, from
 :func:`read_yield` vs whole-die brute force (:func:`simulate_dies`), and the
-independent-bits yield for comparison.
+independent-bits yield for comparison; then column repair with 1, 2, 4
+spare columns (no ECC) against the brute force.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from scipy.special import ndtr
 import mramsim as ms
 from mramsim.array.ecc import die_yield
 from mramsim.array.margin.evaluate import ReadContext, evaluate_reads, fixed_reference
-from mramsim.array.margin.tails import _mixture, _run_is, design_point, design_points, narrow_context, strata
+from mramsim.array.margin.tails import cross_entropy_ber, _mixture, _run_is, design_point, design_points, narrow_context, strata
 from mramsim.array.read import ReadScheme
 from mramsim.array.solver import default_solver
 from mramsim.array.variation import AnnealMap, Variation
@@ -146,7 +149,8 @@ SETUPS["two lobes (anneal map)"] = (
 def part1(n_seeds):
     print(f"Part 1: per-read BER at row {ROW} of an 8 x 8 tile; {n_seeds} seeds; ratio = mean estimate / reference")
     print(f"{'setup':26s} {'reference':>10s} | {'IS(old) ratio':>13s} {'cover':>6s} {'s/est':>6s} | "
-          f"{'mixIS ratio':>11s} {'cover':>6s} {'s/est':>6s} | {'FORM(old)':>9s} {'FORM':>7s}")
+          f"{'mixIS ratio':>11s} {'cover':>6s} {'s/est':>6s} | {'CE ratio':>8s} {'cover':>6s} {'s/est':>6s} | "
+          f"{'FORM(old)':>9s} {'FORM':>7s}")
     for name, (var, read) in SETUPS.items():
         ctx = _ctx(var, read)
         ref = exact_ber(ctx)
@@ -158,8 +162,13 @@ def part1(n_seeds):
             cover = np.mean([abs(p - ref) <= h for p, h in runs])
             cols.append(f"{ps.mean() / ref:13.3f} {cover:6.2f} {per:6.2f}")
             forms.append(form / ref)
+        t0 = time.perf_counter()
+        ce = [cross_entropy_ber(ctx, seed=s) for s in range(n_seeds)]
+        per = (time.perf_counter() - t0) / n_seeds
+        pc = np.array([r.p for r in ce])
+        cc = np.mean([r.ci[0] <= ref <= r.ci[1] for r in ce])
         print(f"{name:26s} {ref:10.3e} | {cols[0]} | {cols[1].replace('          ', '', 0)} | "
-              f"{forms[0]:9.3f} {forms[1]:7.3f}")
+              f"{pc.mean() / ref:8.3f} {cc:6.2f} {per:6.2f} | {forms[0]:9.3f} {forms[1]:7.3f}")
 
 
 def part2(n_dies):
@@ -180,6 +189,24 @@ def part2(n_dies):
             a = y.code(c).die_yield
             print(f"  {c:7s} analytic {a:.4f}  brute force {bf.die_yield[c]:.4f} [{lo:.4f}, {hi:.4f}] "
                   f"{'inside' if lo <= a <= hi else 'OUTSIDE'}  independent bits {float(die_yield(y.ber, 2048, c)):.4f}")
+    print(f"\nPart 2b: column repair (no ECC), 256 data columns + s spares, brute force {n_dies} whole dies")
+    for name, var, read, sh, nd in (("die RA, fixed ref", Variation(ra_sigma=0.10, ra_die_sigma=0.08),
+                                     ReadScheme(v_read=0.15, reference="fixed"), None, 0),
+                                    ("midpoint ref, shared SA/ref", Variation(ra_sigma=0.10, ra_die_sigma=0.05),
+                                     ReadScheme(v_read=0.15, sa_offset_sigma=4e-3),
+                                     Sharing(cols_per_sa=4, cols_per_ref=8), 256)):
+        sp = (1, 2, 4)
+        t0 = time.perf_counter()
+        y = read_yield(arr, var, read, 2048, ecc=("none",), grid=(8, 65), spares=sp, sharing=sh, n_dies=nd)
+        ta = time.perf_counter() - t0
+        bf = simulate_dies(arr, var, read, 2048, ecc=("none",), n_dies=n_dies, seed=5, spares=sp, sharing=sh)
+        print(f"{name}: analytic {ta:.1f} s, brute force {bf.seconds:.1f} s")
+        for c in ("none",) + tuple(f"spares{s}" for s in sp):
+            lo, hi = bf.die_yield_ci[c]
+            cy = y.code(c)
+            ok = cy.die_yield_ci[0] <= hi and cy.die_yield_ci[1] >= lo
+            print(f"  {c:7s} analytic {cy.die_yield:.4f} [{cy.die_yield_ci[0]:.4f}, {cy.die_yield_ci[1]:.4f}]  "
+                  f"brute force {bf.die_yield[c]:.4f} [{lo:.4f}, {hi:.4f}] {'overlap' if ok else 'DISJOINT'}")
 
 
 if __name__ == "__main__":

@@ -31,10 +31,23 @@ are explicit strata with their own probabilities.
 Bits of a die: ``W = ceil(n_bits / k)`` words of ``n = k + r`` bits, laid out
 row by row; a row of the die is the same row of ``n_sub`` tiles (``arr`` is
 one tile), its words are consecutive bits of that wide row.
+
+Column redundancy (``spares``): the die has ``N = W k / R`` data columns
+(``R`` rows, no check bits) and ``s`` spare columns next to them in the wide
+row, every column as error-prone as its position. A column is bad when any
+of its ``R`` bits is wrong (raw bits, repair at test, no ECC credit); repair
+replaces bad data columns by good spares, so the die passes when at most
+``s`` of the ``N + s`` columns are bad. Given the shared variables the
+columns are independent, ``P(bad_c) = 1 - prod_r (1 - p_rc)``, and the
+count is a Poisson binomial:
+
+.. math::
+    Y_s = E_{\text{shared}}\big[P(\#\text{bad columns} \le s \mid \text{shared})\big]
+
+(reported as entries ``'spares<s>'`` beside the codes).
 """
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -256,6 +269,19 @@ def _word_positions(words_per_row, n, cols):
     return n_sub, np.arange(words_per_row * n).reshape(words_per_row, n)
 
 
+def _spares(spares):
+    items = [spares] if isinstance(spares, (int, np.integer)) and not isinstance(spares, bool) else list(spares)
+    return [_check_int("spares", s, 0) for s in items]
+
+
+def _data_columns(n_bits, k, rows):
+    """Data columns of the die: ``ceil(n_bits / k) k / rows`` (the words must spread evenly over the rows)."""
+    bits = math.ceil(n_bits / k) * k
+    if bits % rows:
+        raise ParameterError("n_bits", n_bits, f"data bits (whole words of {k}) divisible by the {rows} rows")
+    return bits // rows
+
+
 def _check_int(field, v, lo):
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
         raise ParameterError(field, v, f"an integer >= {lo}")
@@ -299,7 +325,7 @@ def _shared_samples(lay, d, C, n_sub, z, sharing, rng):
 
 def read_yield(arr, var: Variation, read: ReadScheme, n_bits: int, ecc=("none", "secded"), *, k: int = 64,
                sharing: Sharing | None = None, n_dies: int = 0, n_quad: int = 65, n_lines: int = 8,
-               grid=(8.0, 129), max_rows: int = 8, seed: int = 0, solver=None) -> YieldResult:
+               grid=(8.0, 129), max_rows: int = 8, seed: int = 0, solver=None, spares=()) -> YieldResult:
     """Die yield of ``n_bits`` data bits read with ``read``, by conditioning on the shared variables.
 
     Parameters
@@ -333,6 +359,10 @@ def read_yield(arr, var: Variation, read: ReadScheme, n_bits: int, ecc=("none", 
     seed : int
         Seed of the lines and the Monte Carlo [-].
     solver : callable, optional
+    spares : int or sequence of int
+        Spare columns ``s`` [-]: each adds the entry ``'spares<s>'`` (column
+        repair of raw bit errors, module docstring; ``word_failure`` then is
+        the mean column failure, ``words_per_die`` the data columns).
 
     Returns
     -------
@@ -353,7 +383,13 @@ def read_yield(arr, var: Variation, read: ReadScheme, n_bits: int, ecc=("none", 
         wpr = max(1, round(W / arr.rows))
         n_sub, pos = _word_positions(wpr, code.n, C)
         geo.append((code, W, n_sub, pos))
-    n_sub_max = max(g[2] for g in geo) if periphery else 1
+    spares = _spares(spares)
+    n_cols = _data_columns(n_bits, codes[0].k, arr.rows) if spares else 0
+    if spares:
+        geo_n_sub = max(max(g[2] for g in geo), math.ceil((n_cols + max(spares)) / C))
+    else:
+        geo_n_sub = max(g[2] for g in geo)
+    n_sub_max = geo_n_sub if periphery else 1
     rng = np.random.default_rng([seed, 12])
     if not periphery and len(lay.die) <= 2 and n_dies == 0:
         z, w, wc = _die_nodes(len(lay.die), n_quad)
@@ -389,23 +425,44 @@ def read_yield(arr, var: Variation, read: ReadScheme, n_bits: int, ecc=("none", 
         wf = float(np.einsum("s,r,srw->", w, wrow, q) / q.shape[-1])
         out.append(CodeYield(code=code.to_dict(), die_yield=y, die_yield_ci=ci, word_failure=wf,
                              failing_words_per_die=wf * W, die_failure=float(w @ loss), words_per_die=int(W)))
+    for sp in spares:
+        cpos = np.arange(n_cols + sp)
+        pc = p[:, :, (cpos // C) % n_sub_max, cpos % C]                 # (S, R classes, N + s)
+        log_ok = arr.rows * np.einsum("r,src->sc", wrow, np.log1p(-np.minimum(pc, 1.0)))
+        qc = -np.expm1(log_ok)                                           # column bad (S, N + s)
+        loss = word_failure_probability_pb(qc, sp)                       # more than s bad columns
+        y = float(1.0 - w @ loss)
+        if integration == "quadrature":
+            err = abs(float(wc @ loss) - float(w @ loss)) + 1e-15
+            ci = (max(0.0, y - err), min(1.0, y + err))
+        else:
+            sd = float(np.std(loss, ddof=1)) if S > 1 else 0.0
+            half = 1.959963984540054 * sd / math.sqrt(S)
+            ci = (max(0.0, y - half), min(1.0, y + half))
+        qm = float(np.mean(w @ qc))
+        out.append(CodeYield(code={"name": f"spares{sp}", "k": codes[0].k, "check_bits": 0, "t": 0, "spares": sp},
+                             die_yield=y, die_yield_ci=ci, word_failure=qm, failing_words_per_die=qm * (n_cols + sp),
+                             die_failure=float(w @ loss), words_per_die=int(n_cols)))
     return YieldResult(n_bits=n_bits, codes=out, ber=float(np.dot(ber_rows, wrow)),
                        ber_by_row={"rows": rows.tolist(), "ber": ber_rows.tolist()}, integration=integration,
                        n_shared=int(S), sharing=sharing.to_dict(),
                        inputs={"seed": seed, "grid": [float(grid[0]), int(grid[1])], "n_lines": n_lines,
-                               "n_quad": n_quad, "max_rows": max_rows, "k": k},
+                               "n_quad": n_quad, "max_rows": max_rows, "k": k, "spares": list(spares)},
                        seconds=time.perf_counter() - t0)
 
 
 def simulate_dies(arr, var: Variation, read: ReadScheme, n_bits: int, ecc=("none", "secded"), *, k: int = 64,
-                  sharing: Sharing | None = None, n_dies: int = 1000, seed: int = 0, solver=None) -> BruteForceYield:
+                  sharing: Sharing | None = None, n_dies: int = 1000, seed: int = 0, solver=None,
+                  spares=()) -> BruteForceYield:
     """Brute-force whole-die Monte Carlo: every bit of every die simulated (the reference for :func:`read_yield`).
 
     Each die draws its die variables and (hierarchical sharing) its
     periphery once; every bit draws its own per-read variables and a random
     data value; a word fails with more than ``t`` wrong bits, a die with any
     failing word. The layout is that of :func:`read_yield` (``ceil(n_bits/k)``
-    words spread evenly over the rows, which must divide them).
+    words spread evenly over the rows, which must divide them). ``spares``:
+    column repair as in :func:`read_yield` (entries ``'spares<s>'``; the
+    spare columns are simulated as the next columns of the wide row).
     """
     from .margin.montecarlo import clopper_pearson
 
@@ -421,8 +478,13 @@ def simulate_dies(arr, var: Variation, read: ReadScheme, n_bits: int, ecc=("none
         n_sub, pos = _word_positions(W // R, code.n, C)
         geo.append((code, n_sub, pos))
     n_sub = max(g[1] for g in geo)
+    spares = _spares(spares)
+    n_cols = _data_columns(n_bits, codes[0].k, R) if spares else 0
+    if spares:
+        n_sub = max(n_sub, math.ceil((n_cols + max(spares)) / C))
     rng = np.random.default_rng([int(seed), 13])
     fails = {c.name: 0 for c in codes}
+    fails.update({f"spares{sp}": 0 for sp in spares})
     nerr = nbits = 0
     shared_idx = lay.die + lay.sa + lay.ref + lay.ref_def
     for _ in range(_check_int("n_dies", n_dies, 1)):
@@ -438,6 +500,9 @@ def simulate_dies(arr, var: Variation, read: ReadScheme, n_bits: int, ecc=("none
         for code, ns, pos in geo:
             cnt = errs[:, pos].sum(axis=-1)                           # (R, words per row)
             fails[code.name] += int(np.any(cnt > code.t))
+        for sp in spares:
+            bad = int(errs[:, :n_cols + sp].any(axis=0).sum())
+            fails[f"spares{sp}"] += int(bad > sp)
         nerr += int(errs.sum())
         nbits += errs.size
     ys = {n: 1.0 - f / n_dies for n, f in fails.items()}
