@@ -80,11 +80,12 @@ Name = Annotated[str, AfterValidator(identifier)]
 
 class Section(BaseModel):
     """A TOML table: unknown keys rejected, values frozen, units converted once; ``_builds`` (a class
-    or None) is called with the given keys after validation so that its own checks run at load time."""
+    or None) is called with the given keys (but ``_unchecked``) so that its own checks run at load time."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False,
                               allow_inf_nan=False, validate_default=False)
     _builds: ClassVar = None
+    _unchecked: ClassVar = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -104,7 +105,7 @@ class Section(BaseModel):
     def _build(self):
         if self._builds is not None:
             with rejected_by(type(self)):
-                self._builds(**self.given())
+                self._builds(**{k: v for k, v in self.given().items() if k not in self._unchecked})
         return self
 
     @classmethod

@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 from typing import Annotated, Literal, Optional
 
-from pydantic import Strict, model_validator
+from pydantic import AfterValidator, Strict, model_validator
 
 from ...array.read import REFERENCES, SENSING, ReadScheme
 from ...array.variation import AnnealMap, Variation
@@ -46,16 +46,9 @@ def check_executor(v: str) -> str:
 class RunConfig(Section):
     """How to run: report title, executor, progress bars."""
     name: str = key("name", "mramsim study", doc="title of the report")
-    executor: str = key("executor", "serial", doc="serial | processes | dask | tcp://scheduler:port")
+    executor: Annotated[str, AfterValidator(check_executor)] = key(
+        "executor", "serial", doc="serial | processes | dask | tcp://scheduler:port")
     progress: bool = key("progress", True, doc="tqdm progress bars")
-
-    @model_validator(mode="after")
-    def _exec(self):
-        try:
-            check_executor(self.executor)
-        except KeyProblem as exc:
-            raise KeyProblem("executor", exc.message) from None
-        return self
 
 
 class BarrierConfig(Section):
@@ -116,15 +109,13 @@ class StackConfig(Section):
             raise KeyProblem("area_nm2", "give either stack.diameter_nm or stack.area_nm2, not both")
         if self.thickness is not None and self.barrier.thickness is not None:
             raise KeyProblem(("barrier", "thickness_nm"), "also given as stack.thickness_nm; give it once")
-        if self.preset is None:
-            for sub, need in (("barrier", ("height", "thickness")), ("left", ("dos_up", "dos_down")),
-                              ("right", ("dos_up", "dos_down"))):
-                for attr in need:
-                    if getattr(getattr(self, sub), attr) is None and not (attr == "thickness" and self.thickness is not None):
-                        raise KeyProblem((sub, getattr(self, sub).alias(attr)),
-                                         "is required for an explicit stack (no stack.preset)")
-            if self.junction_area is None:
-                raise KeyProblem("diameter_nm", "is required for an explicit stack (or stack.area_nm2)")
+        for sub, need in () if self.preset else (("barrier", ("height", "thickness")), ("left", ("dos_up", "dos_down")),
+                                                  ("right", ("dos_up", "dos_down"))):
+            for attr in need:
+                if getattr(getattr(self, sub), attr) is None and not (attr == "thickness" and self.thickness is not None):
+                    raise KeyProblem((sub, getattr(self, sub).alias(attr)), "is required for an explicit stack (no stack.preset)")
+        if self.preset is None and self.junction_area is None:
+            raise KeyProblem("diameter_nm", "is required for an explicit stack (or stack.area_nm2)")
         return self
 
     @property
@@ -261,13 +252,7 @@ class VariationConfig(Section):
     defect_tmr: float = _d(Variation, "defect_tmr", doc="low-bias TMR of a defective bit")
     cd: Opt = _d(Variation, "cd", "cd_nm", "nm", lo=0, lo_open=True, doc="nominal junction diameter (default: from the area)")
     anneal_map: Optional[AnnealMapConfig] = key("anneal_map", None, doc="radial wafer anneal-temperature map")
-
-    @model_validator(mode="after")
-    def _check(self):
-        kw = {k: v for k, v in self.given().items() if k not in ("anneal_map", "cd_sigma")}  # cd_sigma: by FlowConfig
-        with rejected_by(VariationConfig):
-            Variation(**kw)
-        return self
+    _builds, _unchecked = Variation, ("anneal_map", "cd_sigma")  # cd_sigma: checked by FlowConfig (the CD)
 
 
 class ReadConfig(Section):
@@ -282,12 +267,7 @@ class ReadConfig(Section):
     sa_offset_sigma: float = key("sa_offset_sigma_V", 5e-3, "V")  # a study default, unlike ReadScheme's ideal SA
     r_sense: float = _d(ReadScheme, "r_sense", "r_sense_ohm", "ohm", doc="sense transimpedance (offset -> current)")
     temperature: float = _d(ReadScheme, "temperature", "temperature_C", "C", doc="read temperature")
-
-    @model_validator(mode="after")
-    def _check(self):
-        with rejected_by(ReadConfig):
-            self.build()
-        return self
+    _builds = ReadScheme
 
     def build(self, **changes):
         """The :class:`mramsim.ReadScheme` (with ``changes`` applied, e.g. for sweeps)."""
@@ -362,7 +342,3 @@ def build_stack(st: StackConfig):
                    left=replace(base.left, **left) if left else base.left,
                    right=replace(base.right, **right) if right else base.right, **kw)
 
-
-def build_anneal(an: AnnealConfig | None):
-    """The :class:`mramsim.Anneal` of an [anneal] table (None: as deposited)."""
-    return None if an is None else Anneal(temperature=an.temperature, time=an.time, cap=an.cap)
