@@ -15,6 +15,9 @@ from ...errors import ParameterError
 #: unit label -> (scale, offset): SI = x * scale + offset (units missing here need no conversion)
 _UNITS = {"C": (1.0, T0_CELSIUS), "nm": (1e-9, 0.0), "nm^2": (1e-9**2, 0.0), "eV": (eV, 0.0), "mm": (1e-3, 0.0)}
 
+#: TOML key suffix -> unit label
+_SUFFIX = {"C": "C", "nm": "nm", "nm2": "nm^2", "eV": "eV", "mm": "mm", "V": "V", "s": "s", "ohm": "ohm", "F": "F", "S": "S"}
+
 
 def si(x, unit: str = ""):
     """``x`` given in ``unit`` converted to SI."""
@@ -35,9 +38,10 @@ def default_of(cls, name: str):
     return {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}[name]
 
 
-def key(toml: str, default: Any = None, unit: str = "", lo=None, hi=None, lo_open=False, hi_open=False,
-        doc: str = "", **kw):
-    """A config key: TOML name ``toml``, SI ``default``, range ``lo``..``hi`` in the key's unit."""
+def key(toml: str, default: Any = None, lo=None, hi=None, lo_open=False, hi_open=False, doc: str = "", **kw):
+    """A config key: TOML name ``toml``, SI ``default``, range ``lo``..``hi`` in the key's unit (the name's suffix
+    after the last ``_``, one of :data:`_SUFFIX`; compound units ``_per_`` are not converted)."""
+    unit = "" if "_per_" in toml else _SUFFIX.get(toml.rsplit("_", 1)[-1] if "_" in toml else "", "")
     extra, bounds = {"unit": unit}, {}
     if lo is not None:
         bounds["gt" if lo_open else "ge"] = si(lo, unit)

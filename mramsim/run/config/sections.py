@@ -30,9 +30,9 @@ Opt = Optional[float]
 _DASK_ADDRESS = re.compile(r"(tcp|tls|ucx)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}")
 
 
-def _d(cls, name, toml=None, unit="", **kw):
+def _d(cls, name, toml=None, **kw):
     """A key whose default is the field ``name`` of dataclass ``cls`` (TOML key ``toml`` or ``name``)."""
-    return key(toml or name, default_of(cls, name), unit, **kw)
+    return key(toml or name, default_of(cls, name), **kw)
 
 
 def check_executor(v: str) -> str:
@@ -54,11 +54,11 @@ class RunConfig(Section):
 class BarrierConfig(Section):
     """Fields of :class:`mramsim.Barrier` to set (SI; None: the preset's or the class's value)."""
     name: Optional[str] = key("name")
-    height: Opt = key("height_eV", unit="eV")
-    thickness: Opt = key("thickness_nm", unit="nm")
+    height: Opt = key("height_eV")
+    thickness: Opt = key("thickness_nm")
     mass_ratio: Opt = key("mass_ratio")
-    asymmetry: Opt = key("asymmetry_eV", unit="eV")
-    channel_offsets: Optional[Floats] = key("channel_offsets_eV", unit="eV", strict=False, min_length=4, max_length=4)
+    asymmetry: Opt = key("asymmetry_eV")
+    channel_offsets: Optional[Floats] = key("channel_offsets_eV", strict=False, min_length=4, max_length=4)
 
 
 class ElectrodeConfig(Section):
@@ -66,13 +66,13 @@ class ElectrodeConfig(Section):
     name: Optional[str] = key("name")
     dos_up: Opt = key("dos_up", doc="majority DOS at E_F [arb.]")
     dos_down: Opt = key("dos_down", doc="minority DOS at E_F [arb.]")
-    velocity_up: Opt = key("velocity_up_m_per_s", unit="m/s")
-    velocity_down: Opt = key("velocity_down_m_per_s", unit="m/s")
+    velocity_up: Opt = key("velocity_up_m_per_s")
+    velocity_down: Opt = key("velocity_down_m_per_s")
     weights_up: Optional[Floats] = key("weights_up", strict=False, min_length=4, max_length=4,
                                        doc="Delta1, Delta5, Delta2, Delta2' weights")
     weights_down: Optional[Floats] = key("weights_down", strict=False, min_length=4, max_length=4)
-    fermi_energy: Opt = key("fermi_energy_eV", unit="eV")
-    spin_wave_alpha: Opt = key("spin_wave_alpha_per_K1p5", unit="K^-1.5")
+    fermi_energy: Opt = key("fermi_energy_eV")
+    spin_wave_alpha: Opt = key("spin_wave_alpha_per_K1p5")
     boron_fraction: Opt = key("boron_fraction")
 
 
@@ -81,11 +81,11 @@ class StackConfig(Section):
     [stack.left] and [stack.right] all given). Lengths [m], area [m^2], resistance [ohm]."""
     preset: Annotated[Optional[str], one_of(PRESETS)] = key(
         "preset", None, doc=f"base preset (default {DEFAULT_PRESET!r} unless the stack is explicit)")
-    thickness: Opt = key("thickness_nm", unit="nm", doc="barrier thickness")
-    diameter: Opt = key("diameter_nm", unit="nm", lo=0, lo_open=True, doc="circular junction diameter")
-    area: Opt = key("area_nm2", unit="nm^2", lo=0, lo_open=True, doc="junction area")
-    r_series: Opt = key("r_series_ohm", unit="ohm")
-    correlation_length: Opt = key("correlation_length_nm", unit="nm")
+    thickness: Opt = key("thickness_nm", doc="barrier thickness")
+    diameter: Opt = key("diameter_nm", lo=0, lo_open=True, doc="circular junction diameter")
+    area: Opt = key("area_nm2", lo=0, lo_open=True, doc="junction area")
+    r_series: Opt = key("r_series_ohm")
+    correlation_length: Opt = key("correlation_length_nm")
     diffuse_fraction: Opt = key("diffuse_fraction")
     crystalline_as_grown: Opt = key("crystalline_as_grown")
     coherent_barrier: Optional[bool] = key("coherent_barrier")
@@ -132,18 +132,18 @@ class StackConfig(Section):
 class AnnealConfig(Section):
     """Anneal temperature [K], time [s] and cap (checked by :class:`mramsim.Anneal`)."""
     _builds = Anneal
-    temperature: float = key("temperature_C", ..., unit="C", doc="anneal temperature")
-    time: float = _d(Anneal, "time", "time_s", "s")
+    temperature: float = key("temperature_C", ..., doc="anneal temperature")
+    time: float = _d(Anneal, "time", "time_s")
     cap: Annotated[str, one_of(CAPS)] = _d(Anneal, "cap")
 
 
 class DeviceConfig(Section):
     """R(V,T) grid: bias in [-v_max, v_max] [V] with n_v points, T in [t_min, t_max] [K]
     (limits of :meth:`mramsim.MTJDevice.rv_table`)."""
-    v_max: float = key("v_max_V", 0.6, "V", 0, V_MAX, lo_open=True, doc="table covers [-v_max, v_max]")
+    v_max: float = key("v_max_V", 0.6, 0, V_MAX, lo_open=True, doc="table covers [-v_max, v_max]")
     n_v: int = key("n_v", 61, lo=3, hi=1001)
-    t_min: float = key("t_min_C", si(-40.0, "C"), "C", _T_LO_C, _T_HI_C, doc="lowest table temperature")
-    t_max: float = key("t_max_C", si(125.0, "C"), "C", _T_LO_C, _T_HI_C, doc="highest table temperature")
+    t_min: float = key("t_min_C", si(-40.0, "C"), _T_LO_C, _T_HI_C, doc="lowest table temperature")
+    t_max: float = key("t_max_C", si(125.0, "C"), _T_LO_C, _T_HI_C, doc="highest table temperature")
     n_t: int = key("n_t", 8, lo=1, hi=200)
 
     @model_validator(mode="after")
@@ -164,7 +164,7 @@ class CompactConfig(Section):
     name: Name = key("name", _FIT["name"].default, doc="subcircuit name (a netlist identifier)")
     max_rel_error: float = key("max_rel_error", 0.02, lo=0, hi=1, lo_open=True,
                                doc="acceptance target of the fit (reported pass/fail)")
-    v_window: float = key("v_window_V", _FIT["v_window"].default, "V", 0, V_MAX, lo_open=True,
+    v_window: float = key("v_window_V", _FIT["v_window"].default, 0, V_MAX, lo_open=True,
                           doc="fit points with |V| <= v_window (capped at device.v_max_V)")
     tmr_temperature: Literal["auto", "exp", "shang"] = key("tmr_temperature", _FIT["tmr_temperature"].default,
                                                            doc="TMR temperature law of the fit")
@@ -181,25 +181,25 @@ class ExportConfig(Section):
 class AccessConfig(Section):
     """Fields of :class:`mramsim.AccessNMOS` to set (SI; None: the class default)."""
     _builds = AccessNMOS
-    W: Opt = key("w_nm", unit="nm", doc="channel width")
-    L: Opt = key("l_nm", unit="nm", doc="channel length")
-    VTO: Opt = key("vto_V", unit="V", doc="threshold at tnom")
-    KP: Opt = key("kp_A_per_V2", unit="A/V^2")
-    LAMBDA: Opt = key("lambda_per_V", unit="1/V")
-    G_OFF: Opt = key("g_off_S", unit="S", doc="off leakage")
-    TNOM: Opt = key("tnom_C", unit="C", doc="temperature of the parameters")
-    TCV: Opt = key("tcv_V_per_K", unit="V/K")
+    W: Opt = key("w_nm", doc="channel width")
+    L: Opt = key("l_nm", doc="channel length")
+    VTO: Opt = key("vto_V", doc="threshold at tnom")
+    KP: Opt = key("kp_A_per_V2")
+    LAMBDA: Opt = key("lambda_per_V")
+    G_OFF: Opt = key("g_off_S", doc="off leakage")
+    TNOM: Opt = key("tnom_C", doc="temperature of the parameters")
+    TCV: Opt = key("tcv_V_per_K")
     BEX: Opt = key("bex", doc="mobility temperature exponent")
-    TCG: Opt = key("tcg_per_K", unit="1/K")
+    TCG: Opt = key("tcg_per_K")
 
 
 class WiresConfig(Section):
     """Fields of :class:`mramsim.Wires` to set (per cell pitch, SI)."""
     _builds = Wires
-    r_bl: Opt = key("r_bl_ohm", unit="ohm", doc="bit-line R per cell pitch")
-    r_sl: Opt = key("r_sl_ohm", unit="ohm", doc="source-line R per cell pitch")
-    c_bl: Opt = key("c_bl_F", unit="F")
-    c_sl: Opt = key("c_sl_F", unit="F")
+    r_bl: Opt = key("r_bl_ohm", doc="bit-line R per cell pitch")
+    r_sl: Opt = key("r_sl_ohm", doc="source-line R per cell pitch")
+    c_bl: Opt = key("c_bl_F")
+    c_sl: Opt = key("c_sl_F")
 
 
 class ArrayConfig(Section):
@@ -208,7 +208,7 @@ class ArrayConfig(Section):
     cols: int = key("cols", 64, lo=1, hi=65536)
     array_bits: Optional[int] = key("array_bits", lo=1, doc="bits the yield is scaled to (default rows*cols)")
     selected_row: Optional[int] = key("selected_row", lo=0, doc="row read in the netlist (default: far row)")
-    v_wl: float = key("v_wl_V", 1.2, "V", 0, 10.0, lo_open=True, doc="selected word-line voltage")
+    v_wl: float = key("v_wl_V", 1.2, 0, 10.0, lo_open=True, doc="selected word-line voltage")
     access: AccessConfig = key("access", AccessConfig(), doc="access NMOS (level-1)")
     wires: WiresConfig = key("wires", WiresConfig(), doc="bit/source-line wires")
 
@@ -231,9 +231,9 @@ class ArrayConfig(Section):
 
 class AnnealMapConfig(Section):
     """Radial wafer anneal map (fields of :class:`mramsim.AnnealMap`; time and cap from [anneal])."""
-    t_center: float = key("center_temperature_C", ..., unit="C", doc="anneal temperature at the wafer center")
-    t_edge: float = key("edge_temperature_C", ..., unit="C", doc="anneal temperature at the wafer edge")
-    wafer_diameter: float = key("wafer_diameter_mm", 2 * default_of(AnnealMap, "wafer_radius"), "mm",
+    t_center: float = key("center_temperature_C", ..., doc="anneal temperature at the wafer center")
+    t_edge: float = key("edge_temperature_C", ..., doc="anneal temperature at the wafer edge")
+    wafer_diameter: float = key("wafer_diameter_mm", 2 * default_of(AnnealMap, "wafer_radius"),
                                 0, 1000, lo_open=True)
     profile_exponent: float = _d(AnnealMap, "profile_exponent", doc="T(r) = T_c + (T_e - T_c) (r/R)^p")
     grid_points: int = _d(AnnealMap, "grid_points", doc="anneal temperatures solved with the physics")
@@ -244,13 +244,13 @@ class VariationConfig(Section):
     sigmas [m], Vth sigma [V], defect rate [-], nominal CD [m]; optional anneal map."""
     ra_sigma: float = _d(Variation, "ra_sigma", doc="cell-to-cell sigma of ln RA")
     ra_die_sigma: float = _d(Variation, "ra_die_sigma", doc="die-to-die sigma of ln RA")
-    thickness_sigma: float = _d(Variation, "thickness_sigma", "thickness_sigma_nm", "nm")
-    cd_sigma: float = _d(Variation, "cd_sigma", "cd_sigma_nm", "nm", lo=0, hi=1e3)
+    thickness_sigma: float = _d(Variation, "thickness_sigma", "thickness_sigma_nm")
+    cd_sigma: float = _d(Variation, "cd_sigma", "cd_sigma_nm", lo=0, hi=1e3)
     tmr_sigma: float = _d(Variation, "tmr_sigma", doc="residual sigma of ln TMR")
-    vth_sigma: float = _d(Variation, "vth_sigma", "vth_sigma_V", "V")
+    vth_sigma: float = _d(Variation, "vth_sigma", "vth_sigma_V")
     defect_rate: float = _d(Variation, "defect_rate", doc="per-bit crystallization defect probability")
     defect_tmr: float = _d(Variation, "defect_tmr", doc="low-bias TMR of a defective bit")
-    cd: Opt = _d(Variation, "cd", "cd_nm", "nm", lo=0, lo_open=True, doc="nominal junction diameter (default: from the area)")
+    cd: Opt = _d(Variation, "cd", "cd_nm", lo=0, lo_open=True, doc="nominal junction diameter (default: from the area)")
     anneal_map: Optional[AnnealMapConfig] = key("anneal_map", None, doc="radial wafer anneal-temperature map")
     _builds, _unchecked = Variation, ("anneal_map", "cd_sigma")  # cd_sigma: checked by FlowConfig (the CD)
 
@@ -258,15 +258,15 @@ class VariationConfig(Section):
 class ReadConfig(Section):
     """Fields of :class:`mramsim.ReadScheme`: bias [V], sensing, reference, reference resistor
     [ohm] / voltage [V], pairs, SA offset sigma [V], sense transimpedance [ohm], temperature [K]."""
-    v_read: float = _d(ReadScheme, "v_read", "v_read_V", "V")
+    v_read: float = _d(ReadScheme, "v_read", "v_read_V")
     sensing: Annotated[str, one_of(SENSING)] = _d(ReadScheme, "sensing")
     reference: Annotated[str, one_of(REFERENCES)] = _d(ReadScheme, "reference")
-    r_ref: Opt = _d(ReadScheme, "r_ref", "r_ref_ohm", "ohm", doc="fixed reference resistor (default: midpoint of the nominal paths)")
-    v_ref: Opt = _d(ReadScheme, "v_ref", "v_ref_V", "V", doc="fixed reference voltage (voltage sensing)")
+    r_ref: Opt = _d(ReadScheme, "r_ref", "r_ref_ohm", doc="fixed reference resistor (default: midpoint of the nominal paths)")
+    v_ref: Opt = _d(ReadScheme, "v_ref", "v_ref_V", doc="fixed reference voltage (voltage sensing)")
     n_ref_pairs: int = _d(ReadScheme, "n_ref_pairs", doc="for reference = 'averaged'")
-    sa_offset_sigma: float = key("sa_offset_sigma_V", 5e-3, "V")  # a study default, unlike ReadScheme's ideal SA
-    r_sense: float = _d(ReadScheme, "r_sense", "r_sense_ohm", "ohm", doc="sense transimpedance (offset -> current)")
-    temperature: float = _d(ReadScheme, "temperature", "temperature_C", "C", doc="read temperature")
+    sa_offset_sigma: float = key("sa_offset_sigma_V", 5e-3)  # a study default, unlike ReadScheme's ideal SA
+    r_sense: float = _d(ReadScheme, "r_sense", "r_sense_ohm", doc="sense transimpedance (offset -> current)")
+    temperature: float = _d(ReadScheme, "temperature", "temperature_C", doc="read temperature")
     _builds = ReadScheme
 
     def build(self, **changes):
@@ -285,9 +285,9 @@ class MonteCarloConfig(Section):
 class SweepsConfig(Section):
     """Sweep values: read bias [V], read temperature [K], anneal temperature [K] (each value is
     checked by the class it goes to: ReadScheme, Anneal)."""
-    v_read: Floats = key("v_read_V", (), "V", strict=False)
-    temperature: Floats = key("temperature_C", (), "C", strict=False)
-    anneal_temperature: Floats = key("anneal_temperature_C", (), "C", strict=False)
+    v_read: Floats = key("v_read_V", (), strict=False)
+    temperature: Floats = key("temperature_C", (), strict=False)
+    anneal_temperature: Floats = key("anneal_temperature_C", (), strict=False)
     n_samples: int = key("n_samples", 20_000, lo=1, doc="Monte Carlo samples per sweep point")
 
     @model_validator(mode="after")
