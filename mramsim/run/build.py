@@ -11,11 +11,18 @@ import math
 from dataclasses import replace
 
 from .config import FlowConfig
-from .config.sections import build_anneal, build_stack
+from .config.sections import build_stack
 
 __all__ = ["build_stack", "build_anneal", "build_device", "build_table", "fit_options", "build_compact",
            "build_access", "build_wires", "build_array", "build_variation", "build_read", "preset_compact",
            "compact_from_config", "preset_device", "junction_cd", "measured_table"]
+
+
+def build_anneal(an):
+    """The :class:`mramsim.Anneal` of an [anneal] table (None: as deposited)."""
+    from ..stack import Anneal
+
+    return None if an is None else Anneal(temperature=an.temperature, time=an.time, cap=an.cap)
 
 
 def build_device(cfg: FlowConfig, anneal_temperature: float | None = None):

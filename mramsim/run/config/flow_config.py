@@ -10,27 +10,23 @@ from typing import Optional
 from pydantic import Field, ValidationError, model_validator
 
 from ...errors import ConfigError, MramsimError
-from ._keys import KeyProblem, Section, explain, from_si, key, key_lines, line_of
-from .sections import (AnnealConfig, ArrayConfig, CompactConfig, DeviceConfig, ExportConfig, MonteCarloConfig,
-                       ReadConfig, RunConfig, SpiceCheckConfig, StackConfig, SweepsConfig, VariationConfig,
-                       WriteConfig, YieldConfig)
+from ._keys import KeyProblem, Section, explain, from_si, key, key_lines, line_of, rejected_by
+from .sections import (AnnealConfig, AnnealMapConfig, ArrayConfig, CompactConfig, DeviceConfig, ExportConfig,
+                       MonteCarloConfig, ReadConfig, RunConfig, SpiceCheckConfig, StackConfig, SweepsConfig,
+                       VariationConfig, WriteConfig, YieldConfig, build_stack)
 
 try:  # Python 3.11+
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["FlowConfig", "parse_config", "load_config", "describe"]
+_INTERNAL = {"internal": True}
 
 
 class FlowConfig(Section):
-    """A whole study, validated, in SI units.
-
-    Build it with :func:`load_config` (a file) or :func:`parse_config` (text).
-    ``anneal`` is None for an as-deposited stack. ``source`` is the file path
-    (or None) and ``sha256`` the hash of its text (provenance).
-    """
-
+    """A whole study, validated, in SI units: build it with :func:`load_config` (a file) or :func:`parse_config`
+    (text). ``anneal`` is None for an as-deposited stack; ``source`` is the file path (or None) and ``sha256``
+    the hash of its text (provenance)."""
     run: RunConfig = key("run", RunConfig(), doc="how to run")
     stack: StackConfig = key("stack", StackConfig(), doc="junction stack: a preset with overrides, or explicit")
     anneal: Optional[AnnealConfig] = key("anneal", None, doc="post-deposition anneal (omit: as deposited)")
@@ -45,18 +41,14 @@ class FlowConfig(Section):
     spice_check: SpiceCheckConfig = key("spice_check", SpiceCheckConfig(), doc="ngspice cross-check of a small array")
     yield_: YieldConfig = key("yield", YieldConfig(), doc="die yield with ECC (margin stage)")
     write: WriteConfig = key("write", WriteConfig(), doc="read/write error budget shmoo (margin stage)")
-    source: Optional[str] = Field(None, exclude=True, json_schema_extra={"internal": True})
-    sha256: str = Field("", exclude=True, json_schema_extra={"internal": True})
-    text: str = Field("", exclude=True, repr=False, json_schema_extra={"internal": True})
+    source: Optional[str] = Field(None, exclude=True, json_schema_extra=_INTERNAL)
+    sha256: str = Field("", exclude=True, json_schema_extra=_INTERNAL)
+    text: str = Field("", exclude=True, repr=False, json_schema_extra=_INTERNAL)
 
     @model_validator(mode="after")
     def _whole(self):
         from ...array.variation import AnnealMap
-        from ...stack import Anneal
-
         try:
-            from .sections import build_stack
-
             stack = build_stack(self.stack)
         except MramsimError as exc:
             raise KeyProblem("stack", f"does not give a valid stack: {exc}") from None
@@ -66,9 +58,6 @@ class FlowConfig(Section):
             raise KeyProblem(("variation", "cd_sigma_nm"), f"{var.cd_sigma / 1e-9:g} is out of range; allowed: "
                              f"[0, {cd / 8 / 1e-9:g}] nm (CD/8 of the {cd / 1e-9:g} nm junction)")
         if var.anneal_map is not None:
-            from .sections import AnnealMapConfig
-            from ._keys import rejected_by
-
             with rejected_by(AnnealMapConfig, ("variation", "anneal_map"), {"wafer_radius": "wafer_diameter"}):
                 AnnealMap(stack=stack, **anneal_map_kwargs(var.anneal_map, self.anneal))
         return self
@@ -76,9 +65,9 @@ class FlowConfig(Section):
     def to_dict(self) -> dict:
         """All sections as plain data (SI units, by attribute name), for results.json provenance."""
         d = self.model_dump(mode="python")
-        for sec, subs in (("stack", ("barrier", "left", "right")), ("array", ("access", "wires"))):
-            for sub in subs:
-                d[sec][sub] = {k: v for k, v in d[sec][sub].items() if v is not None}
+        for sec, sub in (("stack", "barrier"), ("stack", "left"), ("stack", "right"), ("array", "access"),
+                         ("array", "wires")):
+            d[sec][sub] = {k: v for k, v in d[sec][sub].items() if v is not None}
         d["source"], d["sha256"] = self.source, self.sha256
         return d
 
@@ -98,21 +87,14 @@ def anneal_map_kwargs(am, anneal) -> dict:
 
 
 def parse_config(text: str, path=None) -> FlowConfig:
-    """Parse TOML ``text`` into a :class:`FlowConfig`.
-
-    Raises
-    ------
-    ConfigError
-        Naming the dotted key and its line for every problem.
-    """
-    where = str(path) if path is not None else None
-    text = text.removeprefix("\ufeff")
+    """Parse TOML ``text`` into a :class:`FlowConfig`; a :class:`ConfigError` names the dotted key and its line."""
+    where, text = (str(path) if path is not None else None), text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else (len(text.splitlines()) or None)
-        raise ConfigError("<toml>", f"not valid TOML: {exc}", line=line, path=where) from None
+        raise ConfigError("<toml>", f"not valid TOML: {exc}", line=int(m.group(1)) if m else (len(text.splitlines()) or None),
+                          path=where) from None
     for name in ("source", "sha256", "text"):
         if name in data:
             raise ConfigError(name, "unknown table or key", line=line_of(key_lines(text), (name,)), path=where)
@@ -127,61 +109,46 @@ def parse_config(text: str, path=None) -> FlowConfig:
 
 
 def load_config(path) -> FlowConfig:
-    """Read and validate a TOML config file (UTF-8, a byte-order mark is accepted).
-
-    Raises
-    ------
-    ConfigError
-        The file is missing, not UTF-8, not TOML, or has an unknown key or a
-        bad value; the message names the key and its line.
-    """
+    """Read and validate a TOML config file (UTF-8, a byte-order mark is accepted); a :class:`ConfigError`
+    when the file is missing, not UTF-8, not TOML, or has an unknown key or a bad value (naming key and line)."""
     p = Path(path)
     try:
         text = p.read_bytes().decode("utf-8")
     except OSError as exc:
         raise ConfigError("<file>", f"cannot read the config file: {exc.strerror}", path=str(p)) from None
     except UnicodeDecodeError as exc:
-        line = p.read_bytes()[:exc.start].count(b"\n") + 1
         raise ConfigError("<file>", f"not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
-                          "save the file as UTF-8", line=line, path=str(p)) from None
+                          "save the file as UTF-8", line=p.read_bytes()[:exc.start].count(b"\n") + 1, path=str(p)) from None
     return parse_config(text, path=p)
 
 
 def describe() -> str:
     """The config schema as text: every table, key, type, unit, range and default (from the JSON schema)."""
     schema = FlowConfig.model_json_schema(by_alias=True)
-    defs = schema.get("$defs", {})
-    out = []
+    defs, out = schema.get("$defs", {}), []
 
     def ref_of(prop):
-        for p in [prop, *prop.get("anyOf", []), *prop.get("allOf", [])]:
-            if "$ref" in p:
-                return defs[p["$ref"].split("/")[-1]]
-        return None
+        return next((defs[p["$ref"].split("/")[-1]] for p in [prop, *prop.get("anyOf", []), *prop.get("allOf", [])]
+                     if "$ref" in p), None)
 
     def show(node, prefix):
         doc = (node.get("description") or "").split("\n")[0]
         if prefix:
             out.append(f"[{prefix}]" + (f"  # {doc}" if doc else ""))
-        subs = []
-        for name, prop in node.get("properties", {}).items():
-            sub = ref_of(prop)
-            if prop.get("internal"):
-                continue
-            if sub is not None:
-                subs.append((name, sub))
+        props = {n: p for n, p in node.get("properties", {}).items() if not p.get("internal")}
+        for name, prop in props.items():
+            if ref_of(prop) is not None:
                 continue
             kind = prop.get("type") or "/".join(a.get("type", "?") for a in prop.get("anyOf", []) if a.get("type") != "null")
-            req = name in node.get("required", [])
             dflt = from_si(prop.get("default"), prop.get("unit", ""))
-            if isinstance(dflt, float):
-                dflt = float(f"{dflt:.12g}")
-            d = "required" if req else ("optional" if dflt is None else f"default {dflt!r}")
+            dflt = float(f"{dflt:.12g}") if isinstance(dflt, float) else dflt
+            d = "required" if name in node.get("required", []) else ("optional" if dflt is None else f"default {dflt!r}")
             rng = f" range {prop['range']}" if prop.get("range") else ""
             extra = f" one of {', '.join(prop['enum'])}" if prop.get("enum") else ""
             out.append(f"  {name} : {kind}{rng}{extra}; {d}" + (f" -- {prop['description']}" if prop.get("description") else ""))
-        for name, sub in subs:
-            show(sub, f"{prefix}.{name}" if prefix else name)
+        for name, prop in props.items():
+            if (sub := ref_of(prop)) is not None:
+                show(sub, f"{prefix}.{name}" if prefix else name)
 
     show(schema, "")
     return "\n".join(out)

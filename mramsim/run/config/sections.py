@@ -1,20 +1,15 @@
-"""The config's tables: one pydantic model per TOML table, one declaration per key.
-
-Defaults and limits come from the classes a table configures (``Anneal``,
-``ReadScheme``, ``Variation``, ``AccessNMOS``, ``Wires``, ``AnnealMap``,
-``Electrode``, ``Barrier``, ``fit_compact``, the physics grid limits); a
-table's model validator builds its class once so that the class's own checks
-run at load time, mapped back to the key that caused them.
-"""
+"""The config's tables: one pydantic model per TOML table, one declaration per key. Defaults and
+limits come from the classes a table configures; a table's validator builds its class once so that
+the class's own checks run at load time, mapped back to the key that caused them."""
 from __future__ import annotations
 
 import inspect
-from dataclasses import replace
 import math
 import re
+from dataclasses import replace
 from typing import Annotated, Literal, Optional
 
-from pydantic import Strict, model_validator
+from pydantic import AfterValidator, Strict, model_validator
 
 from ...array.read import REFERENCES, SENSING, ReadScheme
 from ...array.variation import AnnealMap, Variation
@@ -26,18 +21,18 @@ from ...physics.device import T_RANGE, V_MAX
 from ...stack import CAPS, PRESETS, Anneal
 from ._keys import KeyProblem, Name, Section, default_of, key, one_of, rejected_by, si
 
-__all__ = ["RunConfig", "StackConfig", "BarrierConfig", "ElectrodeConfig", "AnnealConfig", "DeviceConfig",
-           "CompactConfig", "ExportConfig", "ArrayConfig", "AccessConfig", "WiresConfig", "VariationConfig",
-           "AnnealMapConfig", "ReadConfig", "MonteCarloConfig", "SweepsConfig", "SpiceCheckConfig",
-           "YieldConfig", "WriteConfig", "check_executor", "DEFAULT_PRESET"]
-
 #: The preset of a config without ``[stack] preset`` and without an explicit stack.
 DEFAULT_PRESET = "cofeb_mgo"
 _FIT = inspect.signature(fit_compact).parameters
 _T_LO_C, _T_HI_C = T_RANGE[0] - 273.15, T_RANGE[1] - 273.15
-_ANNEAL_LO_C, _ANNEAL_HI_C = -23.15, 826.85  # Anneal's own check is what decides; these are for describe()
 Floats = tuple[Annotated[float, Strict()], ...]  # a TOML array of numbers
+Opt = Optional[float]
 _DASK_ADDRESS = re.compile(r"(tcp|tls|ucx)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}")
+
+
+def _d(cls, name, toml=None, **kw):
+    """A key whose default is the field ``name`` of dataclass ``cls`` (TOML key ``toml`` or ``name``)."""
+    return key(toml or name, default_of(cls, name), **kw)
 
 
 def check_executor(v: str) -> str:
@@ -50,60 +45,49 @@ def check_executor(v: str) -> str:
 
 class RunConfig(Section):
     """How to run: report title, executor, progress bars."""
-
     name: str = key("name", "mramsim study", doc="title of the report")
-    executor: str = key("executor", "serial", doc="serial | processes | dask | tcp://scheduler:port")
+    executor: Annotated[str, AfterValidator(check_executor)] = key(
+        "executor", "serial", doc="serial | processes | dask | tcp://scheduler:port")
     progress: bool = key("progress", True, doc="tqdm progress bars")
-
-    @model_validator(mode="after")
-    def _exec(self):
-        try:
-            check_executor(self.executor)
-        except KeyProblem as exc:
-            raise KeyProblem("executor", exc.message) from None
-        return self
 
 
 class BarrierConfig(Section):
     """Fields of :class:`mramsim.Barrier` to set (SI; None: the preset's or the class's value)."""
-
     name: Optional[str] = key("name")
-    height: Optional[float] = key("height_eV", unit="eV")
-    thickness: Optional[float] = key("thickness_nm", unit="nm")
-    mass_ratio: Optional[float] = key("mass_ratio")
-    asymmetry: Optional[float] = key("asymmetry_eV", unit="eV")
-    channel_offsets: Optional[Floats] = key("channel_offsets_eV", unit="eV", strict=False, min_length=4, max_length=4)
+    height: Opt = key("height_eV")
+    thickness: Opt = key("thickness_nm")
+    mass_ratio: Opt = key("mass_ratio")
+    asymmetry: Opt = key("asymmetry_eV")
+    channel_offsets: Optional[Floats] = key("channel_offsets_eV", strict=False, min_length=4, max_length=4)
 
 
 class ElectrodeConfig(Section):
     """Fields of :class:`mramsim.Electrode` to set (SI)."""
-
     name: Optional[str] = key("name")
-    dos_up: Optional[float] = key("dos_up", doc="majority DOS at E_F [arb.]")
-    dos_down: Optional[float] = key("dos_down", doc="minority DOS at E_F [arb.]")
-    velocity_up: Optional[float] = key("velocity_up_m_per_s", unit="m/s")
-    velocity_down: Optional[float] = key("velocity_down_m_per_s", unit="m/s")
+    dos_up: Opt = key("dos_up", doc="majority DOS at E_F [arb.]")
+    dos_down: Opt = key("dos_down", doc="minority DOS at E_F [arb.]")
+    velocity_up: Opt = key("velocity_up_m_per_s")
+    velocity_down: Opt = key("velocity_down_m_per_s")
     weights_up: Optional[Floats] = key("weights_up", strict=False, min_length=4, max_length=4,
-                                                  doc="Delta1, Delta5, Delta2, Delta2' weights")
+                                       doc="Delta1, Delta5, Delta2, Delta2' weights")
     weights_down: Optional[Floats] = key("weights_down", strict=False, min_length=4, max_length=4)
-    fermi_energy: Optional[float] = key("fermi_energy_eV", unit="eV")
-    spin_wave_alpha: Optional[float] = key("spin_wave_alpha_per_K1p5", unit="K^-1.5")
-    boron_fraction: Optional[float] = key("boron_fraction")
+    fermi_energy: Opt = key("fermi_energy_eV")
+    spin_wave_alpha: Opt = key("spin_wave_alpha_per_K1p5")
+    boron_fraction: Opt = key("boron_fraction")
 
 
 class StackConfig(Section):
     """The stack: ``preset`` plus overrides, or explicit (``preset`` None: [stack.barrier],
     [stack.left] and [stack.right] all given). Lengths [m], area [m^2], resistance [ohm]."""
-
     preset: Annotated[Optional[str], one_of(PRESETS)] = key(
         "preset", None, doc=f"base preset (default {DEFAULT_PRESET!r} unless the stack is explicit)")
-    thickness: Optional[float] = key("thickness_nm", unit="nm", doc="barrier thickness")
-    diameter: Optional[float] = key("diameter_nm", unit="nm", lo=0, lo_open=True, doc="circular junction diameter")
-    area: Optional[float] = key("area_nm2", unit="nm^2", lo=0, lo_open=True, doc="junction area")
-    r_series: Optional[float] = key("r_series_ohm", unit="ohm")
-    correlation_length: Optional[float] = key("correlation_length_nm", unit="nm")
-    diffuse_fraction: Optional[float] = key("diffuse_fraction")
-    crystalline_as_grown: Optional[float] = key("crystalline_as_grown")
+    thickness: Opt = key("thickness_nm", doc="barrier thickness")
+    diameter: Opt = key("diameter_nm", lo=0, lo_open=True, doc="circular junction diameter")
+    area: Opt = key("area_nm2", lo=0, lo_open=True, doc="junction area")
+    r_series: Opt = key("r_series_ohm")
+    correlation_length: Opt = key("correlation_length_nm")
+    diffuse_fraction: Opt = key("diffuse_fraction")
+    crystalline_as_grown: Opt = key("crystalline_as_grown")
     coherent_barrier: Optional[bool] = key("coherent_barrier")
     measurement: Optional[str] = key(
         "measurement", None, doc="a measurement file (CSV/TSV, docs/measure.md; relative to the config): "
@@ -125,25 +109,20 @@ class StackConfig(Section):
             raise KeyProblem("area_nm2", "give either stack.diameter_nm or stack.area_nm2, not both")
         if self.thickness is not None and self.barrier.thickness is not None:
             raise KeyProblem(("barrier", "thickness_nm"), "also given as stack.thickness_nm; give it once")
-        if self.preset is None:
-            for sub, need in (("barrier", ("height", "thickness")), ("left", ("dos_up", "dos_down")),
-                              ("right", ("dos_up", "dos_down"))):
-                part = getattr(self, sub)
-                for attr in need:
-                    if getattr(part, attr) is None and not (attr == "thickness" and self.thickness is not None):
-                        raise KeyProblem((sub, part.alias(attr)), "is required for an explicit stack (no stack.preset)")
-            if self.junction_area is None:
-                raise KeyProblem("diameter_nm", "is required for an explicit stack (or stack.area_nm2)")
+        for sub, need in () if self.preset else (("barrier", ("height", "thickness")), ("left", ("dos_up", "dos_down")),
+                                                  ("right", ("dos_up", "dos_down"))):
+            for attr in need:
+                if getattr(getattr(self, sub), attr) is None and not (attr == "thickness" and self.thickness is not None):
+                    raise KeyProblem((sub, getattr(self, sub).alias(attr)), "is required for an explicit stack (no stack.preset)")
+        if self.preset is None and self.junction_area is None:
+            raise KeyProblem("diameter_nm", "is required for an explicit stack (or stack.area_nm2)")
         return self
 
     @property
     def junction_area(self) -> float | None:
         """Area from ``area`` or ``diameter`` [m^2], None when not given."""
-        if self.area is not None:
-            return self.area
-        if self.diameter is not None:
-            return math.pi * (0.5 * self.diameter) ** 2
-        return None
+        return self.area if self.area is not None else (
+            None if self.diameter is None else math.pi * (0.5 * self.diameter) ** 2)
 
     @property
     def label(self) -> str:
@@ -152,26 +131,19 @@ class StackConfig(Section):
 
 class AnnealConfig(Section):
     """Anneal temperature [K], time [s] and cap (checked by :class:`mramsim.Anneal`)."""
-
-    temperature: float = key("temperature_C", ..., unit="C", doc="anneal temperature")
-    time: float = key("time_s", default_of(Anneal, "time"), unit="s")
-    cap: Annotated[str, one_of(CAPS)] = key("cap", default_of(Anneal, "cap"))
-
-    @model_validator(mode="after")
-    def _check(self):
-        with rejected_by(AnnealConfig):
-            Anneal(**self.given())
-        return self
+    _builds = Anneal
+    temperature: float = key("temperature_C", ..., doc="anneal temperature")
+    time: float = _d(Anneal, "time", "time_s")
+    cap: Annotated[str, one_of(CAPS)] = _d(Anneal, "cap")
 
 
 class DeviceConfig(Section):
     """R(V,T) grid: bias in [-v_max, v_max] [V] with n_v points, T in [t_min, t_max] [K]
     (limits of :meth:`mramsim.MTJDevice.rv_table`)."""
-
-    v_max: float = key("v_max_V", 0.6, "V", 0, V_MAX, lo_open=True, doc="table covers [-v_max, v_max]")
+    v_max: float = key("v_max_V", 0.6, 0, V_MAX, lo_open=True, doc="table covers [-v_max, v_max]")
     n_v: int = key("n_v", 61, lo=3, hi=1001)
-    t_min: float = key("t_min_C", si(-40.0, "C"), "C", _T_LO_C, _T_HI_C, doc="lowest table temperature")
-    t_max: float = key("t_max_C", si(125.0, "C"), "C", _T_LO_C, _T_HI_C, doc="highest table temperature")
+    t_min: float = key("t_min_C", si(-40.0, "C"), _T_LO_C, _T_HI_C, doc="lowest table temperature")
+    t_max: float = key("t_max_C", si(125.0, "C"), _T_LO_C, _T_HI_C, doc="highest table temperature")
     n_t: int = key("n_t", 8, lo=1, hi=200)
 
     @model_validator(mode="after")
@@ -183,19 +155,16 @@ class DeviceConfig(Section):
     def grid(self):
         """(V [V], T [K]) arrays of the table."""
         import numpy as np
-
         V = np.linspace(-self.v_max, self.v_max, self.n_v)
-        T = np.linspace(self.t_min, self.t_max, self.n_t) if self.n_t > 1 else np.array([self.t_min])
-        return V, T
+        return V, np.linspace(self.t_min, self.t_max, self.n_t) if self.n_t > 1 else np.array([self.t_min])
 
 
 class CompactConfig(Section):
     """Options of :func:`mramsim.fit_compact` and the fit's acceptance target [-]."""
-
     name: Name = key("name", _FIT["name"].default, doc="subcircuit name (a netlist identifier)")
     max_rel_error: float = key("max_rel_error", 0.02, lo=0, hi=1, lo_open=True,
                                doc="acceptance target of the fit (reported pass/fail)")
-    v_window: float = key("v_window_V", _FIT["v_window"].default, "V", 0, V_MAX, lo_open=True,
+    v_window: float = key("v_window_V", _FIT["v_window"].default, 0, V_MAX, lo_open=True,
                           doc="fit points with |V| <= v_window (capped at device.v_max_V)")
     tmr_temperature: Literal["auto", "exp", "shang"] = key("tmr_temperature", _FIT["tmr_temperature"].default,
                                                            doc="TMR temperature law of the fit")
@@ -204,7 +173,6 @@ class CompactConfig(Section):
 
 class ExportConfig(Section):
     """Dialects to write (the exporters' registry) and whether to add the statistical variant."""
-
     dialects: tuple[Annotated[str, Strict(), one_of(DIALECTS)], ...] = key("dialects", ("ngspice",), strict=False,
                                                                          min_length=1)
     statistical: bool = key("statistical", False, doc="also write the Monte Carlo variant")
@@ -212,48 +180,35 @@ class ExportConfig(Section):
 
 class AccessConfig(Section):
     """Fields of :class:`mramsim.AccessNMOS` to set (SI; None: the class default)."""
-
-    W: Optional[float] = key("w_nm", unit="nm", doc="channel width")
-    L: Optional[float] = key("l_nm", unit="nm", doc="channel length")
-    VTO: Optional[float] = key("vto_V", unit="V", doc="threshold at tnom")
-    KP: Optional[float] = key("kp_A_per_V2", unit="A/V^2")
-    LAMBDA: Optional[float] = key("lambda_per_V", unit="1/V")
-    G_OFF: Optional[float] = key("g_off_S", unit="S", doc="off leakage")
-    TNOM: Optional[float] = key("tnom_C", unit="C", doc="temperature of the parameters")
-    TCV: Optional[float] = key("tcv_V_per_K", unit="V/K")
-    BEX: Optional[float] = key("bex", doc="mobility temperature exponent")
-    TCG: Optional[float] = key("tcg_per_K", unit="1/K")
-
-    @model_validator(mode="after")
-    def _check(self):
-        with rejected_by(AccessConfig):
-            AccessNMOS(**self.given())
-        return self
+    _builds = AccessNMOS
+    W: Opt = key("w_nm", doc="channel width")
+    L: Opt = key("l_nm", doc="channel length")
+    VTO: Opt = key("vto_V", doc="threshold at tnom")
+    KP: Opt = key("kp_A_per_V2")
+    LAMBDA: Opt = key("lambda_per_V")
+    G_OFF: Opt = key("g_off_S", doc="off leakage")
+    TNOM: Opt = key("tnom_C", doc="temperature of the parameters")
+    TCV: Opt = key("tcv_V_per_K")
+    BEX: Opt = key("bex", doc="mobility temperature exponent")
+    TCG: Opt = key("tcg_per_K")
 
 
 class WiresConfig(Section):
     """Fields of :class:`mramsim.Wires` to set (per cell pitch, SI)."""
-
-    r_bl: Optional[float] = key("r_bl_ohm", unit="ohm", doc="bit-line R per cell pitch")
-    r_sl: Optional[float] = key("r_sl_ohm", unit="ohm", doc="source-line R per cell pitch")
-    c_bl: Optional[float] = key("c_bl_F", unit="F")
-    c_sl: Optional[float] = key("c_sl_F", unit="F")
-
-    @model_validator(mode="after")
-    def _check(self):
-        with rejected_by(WiresConfig):
-            Wires(**self.given())
-        return self
+    _builds = Wires
+    r_bl: Opt = key("r_bl_ohm", doc="bit-line R per cell pitch")
+    r_sl: Opt = key("r_sl_ohm", doc="source-line R per cell pitch")
+    c_bl: Opt = key("c_bl_F")
+    c_sl: Opt = key("c_sl_F")
 
 
 class ArrayConfig(Section):
     """Array size, bits for yield scaling, read row, word-line voltage [V], access NMOS, wires."""
-
     rows: int = key("rows", 64, lo=1, hi=65536)
     cols: int = key("cols", 64, lo=1, hi=65536)
     array_bits: Optional[int] = key("array_bits", lo=1, doc="bits the yield is scaled to (default rows*cols)")
     selected_row: Optional[int] = key("selected_row", lo=0, doc="row read in the netlist (default: far row)")
-    v_wl: float = key("v_wl_V", 1.2, "V", 0, 10.0, lo_open=True, doc="selected word-line voltage")
+    v_wl: float = key("v_wl_V", 1.2, 0, 10.0, lo_open=True, doc="selected word-line voltage")
     access: AccessConfig = key("access", AccessConfig(), doc="access NMOS (level-1)")
     wires: WiresConfig = key("wires", WiresConfig(), doc="bit/source-line wires")
 
@@ -276,67 +231,43 @@ class ArrayConfig(Section):
 
 class AnnealMapConfig(Section):
     """Radial wafer anneal map (fields of :class:`mramsim.AnnealMap`; time and cap from [anneal])."""
-
-    t_center: float = key("center_temperature_C", ..., unit="C", doc="anneal temperature at the wafer center")
-    t_edge: float = key("edge_temperature_C", ..., unit="C", doc="anneal temperature at the wafer edge")
-    wafer_diameter: float = key("wafer_diameter_mm", 2 * default_of(AnnealMap, "wafer_radius"), "mm",
+    t_center: float = key("center_temperature_C", ..., doc="anneal temperature at the wafer center")
+    t_edge: float = key("edge_temperature_C", ..., doc="anneal temperature at the wafer edge")
+    wafer_diameter: float = key("wafer_diameter_mm", 2 * default_of(AnnealMap, "wafer_radius"),
                                 0, 1000, lo_open=True)
-    profile_exponent: float = key("profile_exponent", default_of(AnnealMap, "profile_exponent"),
-                                  doc="T(r) = T_c + (T_e - T_c) (r/R)^p")
-    grid_points: int = key("grid_points", default_of(AnnealMap, "grid_points"),
-                           doc="anneal temperatures solved with the physics")
+    profile_exponent: float = _d(AnnealMap, "profile_exponent", doc="T(r) = T_c + (T_e - T_c) (r/R)^p")
+    grid_points: int = _d(AnnealMap, "grid_points", doc="anneal temperatures solved with the physics")
 
 
 class VariationConfig(Section):
     """Fields of :class:`mramsim.Variation`: sigmas of ln RA and ln TMR [-], thickness and CD
     sigmas [m], Vth sigma [V], defect rate [-], nominal CD [m]; optional anneal map."""
-
-    ra_sigma: float = key("ra_sigma", default_of(Variation, "ra_sigma"), doc="cell-to-cell sigma of ln RA")
-    ra_die_sigma: float = key("ra_die_sigma", default_of(Variation, "ra_die_sigma"), doc="die-to-die sigma of ln RA")
-    thickness_sigma: float = key("thickness_sigma_nm", default_of(Variation, "thickness_sigma"), "nm")
-    cd_sigma: float = key("cd_sigma_nm", default_of(Variation, "cd_sigma"), "nm", lo=0, hi=1e3)
-    tmr_sigma: float = key("tmr_sigma", default_of(Variation, "tmr_sigma"), doc="residual sigma of ln TMR")
-    vth_sigma: float = key("vth_sigma_V", default_of(Variation, "vth_sigma"), "V")
-    defect_rate: float = key("defect_rate", default_of(Variation, "defect_rate"),
-                             doc="per-bit crystallization defect probability")
-    defect_tmr: float = key("defect_tmr", default_of(Variation, "defect_tmr"), doc="low-bias TMR of a defective bit")
-    cd: Optional[float] = key("cd_nm", default_of(Variation, "cd"), "nm", 0, lo_open=True,
-                              doc="nominal junction diameter (default: from the area)")
+    ra_sigma: float = _d(Variation, "ra_sigma", doc="cell-to-cell sigma of ln RA")
+    ra_die_sigma: float = _d(Variation, "ra_die_sigma", doc="die-to-die sigma of ln RA")
+    thickness_sigma: float = _d(Variation, "thickness_sigma", "thickness_sigma_nm")
+    cd_sigma: float = _d(Variation, "cd_sigma", "cd_sigma_nm", lo=0, hi=1e3)
+    tmr_sigma: float = _d(Variation, "tmr_sigma", doc="residual sigma of ln TMR")
+    vth_sigma: float = _d(Variation, "vth_sigma", "vth_sigma_V")
+    defect_rate: float = _d(Variation, "defect_rate", doc="per-bit crystallization defect probability")
+    defect_tmr: float = _d(Variation, "defect_tmr", doc="low-bias TMR of a defective bit")
+    cd: Opt = _d(Variation, "cd", "cd_nm", lo=0, lo_open=True, doc="nominal junction diameter (default: from the area)")
     anneal_map: Optional[AnnealMapConfig] = key("anneal_map", None, doc="radial wafer anneal-temperature map")
-
-    @model_validator(mode="after")
-    def _check(self):
-        kw = self.given()
-        kw.pop("anneal_map", None)
-        kw.pop("cd_sigma", None)  # checked against the junction's CD by the whole config
-        with rejected_by(VariationConfig):
-            Variation(**kw)
-        return self
+    _builds, _unchecked = Variation, ("anneal_map", "cd_sigma")  # cd_sigma: checked by FlowConfig (the CD)
 
 
 class ReadConfig(Section):
     """Fields of :class:`mramsim.ReadScheme`: bias [V], sensing, reference, reference resistor
     [ohm] / voltage [V], pairs, SA offset sigma [V], sense transimpedance [ohm], temperature [K]."""
-
-    v_read: float = key("v_read_V", default_of(ReadScheme, "v_read"), "V")
-    sensing: Annotated[str, one_of(SENSING)] = key("sensing", default_of(ReadScheme, "sensing"))
-    reference: Annotated[str, one_of(REFERENCES)] = key("reference", default_of(ReadScheme, "reference"))
-    r_ref: Optional[float] = key("r_ref_ohm", default_of(ReadScheme, "r_ref"), "ohm",
-                                 doc="fixed reference resistor (default: midpoint of the nominal paths)")
-    v_ref: Optional[float] = key("v_ref_V", default_of(ReadScheme, "v_ref"), "V",
-                                 doc="fixed reference voltage (voltage sensing)")
-    n_ref_pairs: int = key("n_ref_pairs", default_of(ReadScheme, "n_ref_pairs"), doc="for reference = 'averaged'")
-    # a study default (a 5 mV sense-amplifier offset), unlike ReadScheme's ideal amplifier
-    sa_offset_sigma: float = key("sa_offset_sigma_V", 5e-3, "V")
-    r_sense: float = key("r_sense_ohm", default_of(ReadScheme, "r_sense"), "ohm",
-                         doc="sense transimpedance (offset -> current)")
-    temperature: float = key("temperature_C", default_of(ReadScheme, "temperature"), "C", doc="read temperature")
-
-    @model_validator(mode="after")
-    def _check(self):
-        with rejected_by(ReadConfig):
-            self.build()
-        return self
+    v_read: float = _d(ReadScheme, "v_read", "v_read_V")
+    sensing: Annotated[str, one_of(SENSING)] = _d(ReadScheme, "sensing")
+    reference: Annotated[str, one_of(REFERENCES)] = _d(ReadScheme, "reference")
+    r_ref: Opt = _d(ReadScheme, "r_ref", "r_ref_ohm", doc="fixed reference resistor (default: midpoint of the nominal paths)")
+    v_ref: Opt = _d(ReadScheme, "v_ref", "v_ref_V", doc="fixed reference voltage (voltage sensing)")
+    n_ref_pairs: int = _d(ReadScheme, "n_ref_pairs", doc="for reference = 'averaged'")
+    sa_offset_sigma: float = key("sa_offset_sigma_V", 5e-3)  # a study default, unlike ReadScheme's ideal SA
+    r_sense: float = _d(ReadScheme, "r_sense", "r_sense_ohm", doc="sense transimpedance (offset -> current)")
+    temperature: float = _d(ReadScheme, "temperature", "temperature_C", doc="read temperature")
+    _builds = ReadScheme
 
     def build(self, **changes):
         """The :class:`mramsim.ReadScheme` (with ``changes`` applied, e.g. for sweeps)."""
@@ -345,7 +276,6 @@ class ReadConfig(Section):
 
 class MonteCarloConfig(Section):
     """Monte Carlo size (rows read; each read covers every column), seed and block size [-]."""
-
     n_samples: int = key("n_samples", 100_000, lo=1)
     seed: int = key("seed", 1, lo=0)
     block_size: Optional[int] = key("block_size", None, lo=1, hi=10_000_000,
@@ -355,16 +285,14 @@ class MonteCarloConfig(Section):
 class SweepsConfig(Section):
     """Sweep values: read bias [V], read temperature [K], anneal temperature [K] (each value is
     checked by the class it goes to: ReadScheme, Anneal)."""
-
-    v_read: Floats = key("v_read_V", (), "V", strict=False)
-    temperature: Floats = key("temperature_C", (), "C", strict=False)
-    anneal_temperature: Floats = key("anneal_temperature_C", (), "C", strict=False)
+    v_read: Floats = key("v_read_V", (), strict=False)
+    temperature: Floats = key("temperature_C", (), strict=False)
+    anneal_temperature: Floats = key("anneal_temperature_C", (), strict=False)
     n_samples: int = key("n_samples", 20_000, lo=1, doc="Monte Carlo samples per sweep point")
 
     @model_validator(mode="after")
     def _check(self):
-        for attr, make in (("v_read", lambda x: ReadScheme(v_read=x)),
-                           ("temperature", lambda x: ReadScheme(temperature=x)),
+        for attr, make in (("v_read", lambda x: ReadScheme(v_read=x)), ("temperature", lambda x: ReadScheme(temperature=x)),
                            ("anneal_temperature", lambda x: Anneal(temperature=x))):
             for x in getattr(self, attr):
                 with rejected_by(SweepsConfig, attr_map={attr: attr, "v_read": attr, "temperature": attr}):
@@ -375,7 +303,6 @@ class SweepsConfig(Section):
 class YieldConfig(Section):
     """Die yield of the macro (:func:`mramsim.array.yield_.read_yield`): codes, data bits per word,
     periphery sharing (columns per sense amplifier / reference pair; omit: per read), integration sizes."""
-
     enabled: bool = key("enabled", False, doc="compute the die yield in the margin stage")
     ecc: tuple[Annotated[str, one_of(("none", "secded", "bch2", "bch3", "bch4"))], ...] = key(
         "ecc", ("none", "secded"), doc="codes: none, secded, bch2, bch3, bch4", strict=False)
@@ -396,11 +323,11 @@ class WriteConfig(Section):
     :class:`mramsim.array.write.WriteVariation` defaults). Off by default."""
 
     enabled: bool = key("enabled", False, doc="compute the error budget in the margin stage")
-    v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), "V", strict=False, min_length=1)
-    v_write: Floats = key("v_write_V", (0.9, 1.1), "V", strict=False, min_length=1)
-    pulse_width: Floats = key("pulse_width_s", (5e-9, 10e-9, 20e-9), "s", strict=False, min_length=1)
-    temperature: Floats = key("temperature_C", (), "C", strict=False, doc="empty: the read temperature")
-    retention_time: float = key("retention_time_s", 10 * 365.25 * 86400.0, "s", lo=0, lo_open=True,
+    v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), strict=False, min_length=1)
+    v_write: Floats = key("v_write_V", (0.9, 1.1), strict=False, min_length=1)
+    pulse_width: Floats = key("pulse_width_s", (5e-9, 10e-9, 20e-9), strict=False, min_length=1)
+    temperature: Floats = key("temperature_C", (), strict=False, doc="empty: the read temperature")
+    retention_time: float = key("retention_time_s", 10 * 365.25 * 86400.0, lo=0, lo_open=True,
                                 doc="storage time of the retention term")
     n_reads: int = key("n_reads", 1, lo=1, doc="reads of a stored bit (read disturb)")
     ecc: Annotated[str, one_of(("none", "secded", "bch2", "bch3", "bch4"))] = key("ecc", "secded")
@@ -419,39 +346,27 @@ class WriteConfig(Section):
 
 class SpiceCheckConfig(Section):
     """ngspice cross-check of a rows x cols array; tolerance on cell current [-]."""
-
     enabled: bool = key("enabled", True)
     rows: int = key("rows", 8, lo=1, hi=256)
     cols: int = key("cols", 8, lo=1, hi=256)
     tolerance: float = key("tolerance", 1e-3, lo=0, hi=1, lo_open=True, doc="max relative current error")
 
 
-# -- the two sections every other object starts from (run.build re-exports these) --
 def build_stack(st: StackConfig):
     """The :class:`mramsim.Stack` of a [stack] table (a preset with overrides, or explicit)."""
     from ...materials import Barrier, Electrode
     from ...stack import Stack
+    kw = {k: getattr(st, k) for k in ("r_series", "correlation_length", "diffuse_fraction", "crystalline_as_grown",
+                                      "coherent_barrier", "junction_area") if getattr(st, k) is not None}
+    if "junction_area" in kw:
+        kw["area"] = kw.pop("junction_area")
+    bar, left, right = {**st.barrier.given(), **({"thickness": st.thickness} if st.thickness is not None else {})}, \
+        st.left.given(), st.right.given()
+    if st.preset is None:
+        return Stack(name="custom", left=Electrode(**{"name": "left", **left}),
+                     barrier=Barrier(**{"name": "barrier", **bar}), right=Electrode(**{"name": "right", **right}), **kw)
+    base = Stack.preset(st.preset)
+    return replace(base, barrier=replace(base.barrier, **bar) if bar else base.barrier,
+                   left=replace(base.left, **left) if left else base.left,
+                   right=replace(base.right, **right) if right else base.right, **kw)
 
-    stack_kw = {k: getattr(st, k) for k in ("r_series", "correlation_length", "diffuse_fraction",
-                                            "crystalline_as_grown", "coherent_barrier") if getattr(st, k) is not None}
-    if st.junction_area is not None:
-        stack_kw["area"] = st.junction_area
-    bar = st.barrier.given()
-    if st.thickness is not None:
-        bar["thickness"] = st.thickness
-    left, right = st.left.given(), st.right.given()
-    if st.preset is not None:
-        base = Stack.preset(st.preset)
-        return replace(base, barrier=replace(base.barrier, **bar) if bar else base.barrier,
-                       left=replace(base.left, **left) if left else base.left,
-                       right=replace(base.right, **right) if right else base.right, **stack_kw)
-    return Stack(name="custom", left=Electrode(**{"name": "left", **left}),
-                 barrier=Barrier(**{"name": "barrier", **bar}), right=Electrode(**{"name": "right", **right}),
-                 **stack_kw)
-
-
-def build_anneal(an: AnnealConfig | None):
-    """The :class:`mramsim.Anneal` of an [anneal] table (None: as deposited)."""
-    from ...stack import Anneal
-
-    return None if an is None else Anneal(temperature=an.temperature, time=an.time, cap=an.cap)
