@@ -256,19 +256,7 @@ def _preset_cofeb_mgo_psv() -> Stack:
     of local crystallization temperatures (85 K) so TMR keeps rising from
     450 to 525 C as the last grains crystallize.
     """
-    mgo = Barrier(
-        name="MgO(001) 2.1 nm",
-        height=0.55 * eV,
-        thickness=2.1e-9,
-        mass_ratio=0.35,
-        asymmetry=0.05 * eV,
-        channel_offsets=(0.0, 0.6 * eV, 1.0 * eV, 0.8 * eV),
-        citation="butler2001",
-        # sputtered, textured MgO: ~1 ML thickness roughness averages the 0.3 nm oscillation away
-        interference_amplitude=0.12,
-        interference_period=0.3e-9,
-        thickness_roughness=0.25e-9,
-    )
+    mgo = replace(_preset_cofeb_mgo().barrier, name="MgO(001) 2.1 nm", thickness=2.1e-9)  # same MgO, thicker
     el = replace(_cofe("CoFeB (PSV)", boron=0.2, citation="ikeda2008"), spin_wave_alpha=1.0e-5)
     return Stack(
         name="cofeb_mgo_psv",

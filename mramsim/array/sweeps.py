@@ -27,6 +27,7 @@ from .margin import ReadMarginResult, read_margin
 from .read import ReadScheme
 from .solver import default_solver
 from .variation import AnnealMap, Variation
+from ..parallel.jsonio import from_jsonable as _unconv
 
 __all__ = ["SweepResult", "ShmooResult", "sweep_read_margin", "shmoo", "margin_study", "SWEEP_PARAMS",
            "with_mtj", "with_cols"]
@@ -34,16 +35,6 @@ __all__ = ["SweepResult", "ShmooResult", "sweep_read_margin", "shmoo", "margin_s
 #: Sweepable parameters and their units (for labels).
 SWEEP_PARAMS = {"v_read": "V", "temperature": "K", "anneal_temperature": "K", "tmr": "-"}
 
-
-def _unconv(x):
-    """Inverse of ``to_jsonable`` for floats ("inf", "-inf", "nan" back to floats, recursively)."""
-    if isinstance(x, dict):
-        return {k: _unconv(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_unconv(v) for v in x]
-    if x in ("inf", "-inf", "nan"):
-        return float(x)
-    return x
 
 
 def _write_json(obj, path):

@@ -8,18 +8,10 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..parallel.jsonio import to_jsonable
+from ..parallel.jsonio import from_jsonable as _unconv
 
 __all__ = ["Sharing", "CodeYield", "YieldResult", "BruteForceYield"]
 
-
-def _unconv(x):
-    if isinstance(x, dict):
-        return {k: _unconv(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_unconv(v) for v in x]
-    if x in ("inf", "-inf", "nan"):
-        return float(x)
-    return x
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import MramsimError
 
-__all__ = ["to_jsonable", "from_jsonable_float", "atomic_write_bytes", "dump_json", "load_json",
+__all__ = ["to_jsonable", "from_jsonable", "from_jsonable_float", "atomic_write_bytes", "dump_json", "load_json",
            "payload_hash", "CorruptFileError"]
 
 
@@ -55,6 +55,17 @@ def to_jsonable(x):
         return str(x)
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
         return {f.name: to_jsonable(getattr(x, f.name)) for f in dataclasses.fields(x)}
+    return x
+
+
+def from_jsonable(x):
+    """Inverse of :func:`to_jsonable` for floats: the strings "inf", "-inf", "nan" back to floats, recursively."""
+    if isinstance(x, dict):
+        return {k: from_jsonable(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [from_jsonable(v) for v in x]
+    if isinstance(x, str) and x in ("inf", "-inf", "nan"):
+        return float(x)
     return x
 
 

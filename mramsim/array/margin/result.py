@@ -17,6 +17,7 @@ from scipy.stats import binom as _binom
 
 from ...errors import ParameterError
 from ...parallel.jsonio import to_jsonable
+from ...parallel.jsonio import from_jsonable as _unconv
 
 __all__ = ["FieldAccess", "WorstRead", "StateMonteCarlo", "MonteCarloEstimate", "TailWorld", "FormEstimate",
            "ImportanceEstimate", "NominalReads", "IRMap", "RowStats", "KeptSamples", "MarginInputs", "Timings",
@@ -25,16 +26,6 @@ __all__ = ["FieldAccess", "WorstRead", "StateMonteCarlo", "MonteCarloEstimate", 
 #: signals and margins kept per sample for histograms
 SAMPLE_KEYS = ("s_p", "s_ap", "s_ref", "m_p", "m_ap")
 
-
-def _unconv(x):
-    """Inverse of ``to_jsonable`` for floats: "inf", "-inf", "nan" strings back to floats (recursively)."""
-    if isinstance(x, dict):
-        return {k: _unconv(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_unconv(v) for v in x]
-    if x in ("inf", "-inf", "nan"):
-        return float(x)
-    return x
 
 
 def _tuple(x):
