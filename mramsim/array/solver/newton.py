@@ -150,7 +150,12 @@ def newton_spline(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, go
                             v_read, T)
     n = x.size
     c = np.ascontiguousarray
-    f = lambda v: c(np.broadcast_to(np.asarray(v, float), (n,)))  # noqa: E731
+
+    def f(v):  # (n,) contiguous float64 view; arrays already in that form are passed through untouched
+        if isinstance(v, np.ndarray) and v.dtype == np.float64 and v.shape == (n,) and v.flags.c_contiguous:
+            return v
+        return c(np.broadcast_to(np.asarray(v, float), (n,)))
+
     tab = sp.tab_rows                                                  # (n-1, 8)
     is_ap = sts_ is not None
     xo = np.empty(n) if out_x is None else out_x
