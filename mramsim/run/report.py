@@ -218,21 +218,7 @@ def write_report(path, results: dict, cfg) -> Path:
             L.append("")
         bud = mg.get("budget")
         if bud:
-            bb = bud["best"]
-            L += ["### Read/write error budget", "",
-                  f"Per bit: misread + read disturb + write error + retention over "
-                  f"{bud['retention_time']:.4g} s on a {' x '.join(map(str, bud['shape']))} "
-                  f"(V_read x V_write x pulse x T) grid; dominant mechanism counts "
-                  + ", ".join(f"{k} {v}" for k, v in bud["dominant_counts"].items())
-                  + ". Die yield treats bits as independent.", "",
-                  "| best corner | V_read [V] | V_write [V] | pulse [ns] | T [C] | misread | disturb | write "
-                  "| retention | total | dominant | yield (no ECC) | yield (" + bud["ecc"] + ") |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-                  f"| | {_fmt(bb['v_read'], '.3g')} | {_fmt(bb['v_write'], '.3g')} | "
-                  f"{_fmt(bb['pulse_width'] * 1e9, '.3g')} | {_fmt(bb['temperature'] - 273.15, '.4g')} | "
-                  + " | ".join(_fmt(bb[m]) for m in ("misread", "disturb", "write", "retention", "total"))
-                  + f" | {bb['dominant']} | {_fmt(bb['yield_raw'])} | {_fmt(bb['yield_ecc'])} |", "",
-                  f"![error budget]({_rel(bud['figure'], base)})", ""]
+            L += _budget_lines(bud, base)
         L += [f"![{Path(f).stem}]({_rel(f, base)})" for f in mg.get("figures", [])] + [""]
         if (mg.get("rows") or {}).get("figure"):
             L += [f"![BER per row]({_rel(mg['rows']['figure'], base)})", ""]
@@ -261,3 +247,30 @@ def write_report(path, results: dict, cfg) -> Path:
           "```", f"mramsim run {base.name}/config.toml --out {base.name}", "```", ""]
     path.write_text("\n".join(L))
     return path
+
+
+def _budget_lines(bud: dict, base) -> list:
+    """The error-budget section: the best corner, the dominant mechanism per corner, the shmoo figures."""
+    cols = ("misread", "disturb", "write", "retention", "total")
+
+    def row(c, label=""):
+        return (f"| {label} | {_fmt(c['v_read'], '.3g')} | {_fmt(c['v_write'], '.3g')} | "
+                f"{_fmt(c['pulse_width'] * 1e9, '.3g')} | {_fmt(c['temperature'] - 273.15, '.4g')} | "
+                + " | ".join(_fmt(c[m]) for m in cols)
+                + f" | {c['dominant']} | {_fmt(c['yield_raw'])} | {_fmt(c['yield_ecc'])} |")
+
+    head = ("| | V_read [V] | V_write [V] | pulse [ns] | T [C] | misread | disturb | write | retention | total "
+            "| dominant | yield (no ECC) | yield (" + bud["ecc"] + ") |")
+    L = ["### Read/write error budget", "",
+         f"Per bit: misread + read disturb + write error + retention over {bud['retention_time']:.4g} s "
+         f"({bud['retention_time'] / (365.25 * 86400):.3g} years) on a {' x '.join(map(str, bud['shape']))} "
+         f"(V_read x V_write x pulse x T) grid, for the die's {bud['n_bits']} bits; dominant mechanism counts "
+         + ", ".join(f"{k} {v}" for k, v in bud["dominant_counts"].items())
+         + ". The die yield treats bits as independent (die-level correlation of the read: see the die "
+           "yield above).", "", head, "|---" * 13 + "|", row(bud["best"], "best"), ""]
+    if bud.get("corners"):
+        L += ["Dominant error per corner (each at its best V_read):", "", head, "|---" * 13 + "|"]
+        L += [row(c) for c in bud["corners"]] + [""]
+    figs = bud.get("figures") or ([bud["figure"]] if bud.get("figure") else [])
+    L += [f"![error budget {Path(f).stem}]({_rel(f, base)})" for f in figs] + [""]
+    return L

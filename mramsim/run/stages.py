@@ -305,26 +305,51 @@ def _die_yield(cfg: FlowConfig, arr, var, read):
 
 
 def _error_budget(cfg: FlowConfig, arr, var, read, folder: Path) -> dict:
-    """The ``[write]`` error budget (:func:`error_budget`): ``budget.json``, its shmoo figure and the
-    best corner (smallest total per-bit probability) with its parts and yields."""
+    """The ``[write]`` error budget (:func:`error_budget`) of the configured array: ``budget.json``, a
+    shmoo figure per temperature, the best corner (smallest total per-bit probability) with its parts and
+    yields, and the dominant mechanism of every (T, V_write, pulse) corner at that corner's best V_read.
+
+    The write path is the read array's far column end (``rows - 1``: the longest BL/SL path), its access
+    transistor, word-line voltage and wire resistances; the write variation takes the read variation's
+    RA, TMR and V_th sigmas (``WriteVariation`` defaults for Delta and I_c0)."""
     from ..array.budget import MECHANISMS, error_budget
+    from ..array.write import WriteCircuit, WriteVariation
     from ..physics.switching.macrospin import FreeLayer
     from ..plotting.margin import plot_budget_shmoo
 
     w = cfg.write
+    circuit = WriteCircuit(rows=arr.rows, row=arr.rows - 1, r_bl=arr.wires.r_bl, r_sl=arr.wires.r_sl,
+                           nmos=arr.access, v_wl=arr.v_wl)
+    wvar = WriteVariation(sigma_ra=var.ra_sigma, sigma_tmr=var.tmr_sigma, sigma_vth=var.vth_sigma,
+                          sigma_ra_die=var.ra_die_sigma)
     b = error_budget(arr, var, read, FreeLayer(), v_read=w.v_read, v_write=w.v_write, pulse_width=w.pulse_width,
                      temperature=w.temperature or (read.temperature,), retention_time=w.retention_time,
                      n_reads=w.n_reads, n_bits=cfg.array.bits, ecc=w.ecc, n_write=w.n_write,
-                     seed=cfg.montecarlo.seed)
+                     seed=cfg.montecarlo.seed, circuit=circuit, write_variation=wvar)
     b.to_json(folder / "budget.json")
-    i = np.unravel_index(int(np.argmin(b.total)), b.shape)
-    best = {a: float(getattr(b, a)[j]) for a, j in zip(b.AXES, i)}
-    best.update({m: float(getattr(b, m)[i]) for m in MECHANISMS + ("total", "yield_raw", "yield_ecc")})
-    best["dominant"] = MECHANISMS[int(b.dominant[i])]
+    parts = MECHANISMS + ("total", "yield_raw", "yield_ecc")
+
+    def corner(i):
+        c = {a: float(getattr(b, a)[j]) for a, j in zip(b.AXES, i)}
+        c.update({m: float(getattr(b, m)[i]) for m in parts})
+        c["dominant"] = MECHANISMS[int(b.dominant[i])]
+        return c
+
+    best = corner(np.unravel_index(int(np.argmin(b.total)), b.shape))
+    ir = np.argmin(b.total, axis=0)            # best V_read of every (V_write, pulse, T)
+    corners = [corner((int(ir[iw, ip, it]), iw, ip, it)) for it in range(b.shape[3])
+               for iw in range(b.shape[1]) for ip in range(b.shape[2])]
     counts = {m: int(np.sum(b.dominant == j)) for j, m in enumerate(MECHANISMS)}
+    figs = []
+    if b.shape[1] > 1 or b.shape[2] > 1:       # V_write x pulse at the best V_read, per temperature
+        for it, T in enumerate(b.temperature):
+            iv = int(np.argmin(b.total[..., it].min(axis=(1, 2))))
+            ax = plot_budget_shmoo(b, x="v_write", y="pulse_width", index={"v_read": iv, "temperature": it})
+            figs.append(_save_fig(ax, folder / f"fig_budget_shmoo_{T - T0_CELSIUS:.0f}C.png"))
+    else:
+        figs.append(_save_fig(plot_budget_shmoo(b), folder / "fig_budget_shmoo.png"))
     return {"shape": list(b.shape), "ecc": b.ecc["name"], "n_bits": b.n_bits, "retention_time": b.retention_time,
-            "best": best, "dominant_counts": counts,
-            "figure": _save_fig(plot_budget_shmoo(b), folder / "fig_budget_shmoo.png")}
+            "best": best, "corners": corners, "dominant_counts": counts, "figures": figs}
 
 
 _UNITS = {"v_read": "V", "temperature": "K", "anneal_temperature": "K"}

@@ -9,8 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from mramsim.array.budget import ErrorBudget
 from mramsim.run.config import parse_config
 from mramsim.run.flow import run_flow
 
@@ -219,3 +221,45 @@ def test_edited_config_rerun_into_same_folder_starts_a_fresh_monte_carlo(tmp_pat
     second = run_flow(cfg, out, stages=["margin"])
     assert len(list((out / "margin" / "checkpoints").iterdir())) == 2
     assert first.results["margin"]["ber"] != second.results["margin"]["ber"]
+
+
+WRITE = """
+[write]
+enabled = true
+v_read_V = [0.1, 0.2]
+v_write_V = [0.9, 1.3]
+pulse_width_s = [10e-9, 50e-9]
+temperature_C = [25, 125]
+n_write = 50
+"""
+
+
+def test_flow_budget_uses_the_array_and_reports_every_corner(tmp_path):
+    text = SMALL.format(n_samples=256, sweep="[]", spice="false") + WRITE
+    res = run_flow(parse_config(text), tmp_path / "out", stages=["margin", "report"])
+    assert res.status["margin"] == "done", res.status
+    bud = res.results["margin"]["budget"]
+    assert bud["shape"] == [2, 2, 2, 2]
+    b = ErrorBudget.from_json(tmp_path / "out" / "margin" / "budget.json")
+    # the write path is the configured array's column, not WriteCircuit's defaults (256 rows, 2 ohm)
+    circ = b.inputs["circuit"]
+    assert circ["rows"] == 16 and circ["row"] == 15 and circ["r_bl"] == 1.0 and circ["r_sl"] == 1.0
+    assert b.inputs["write_variation"]["sigma_ra"] == 0.05 and b.inputs["write_variation"]["sigma_tmr"] == 0.05
+    # the best corner is the smallest total, and every (V_write, pulse, T) corner is listed at its best V_read
+    assert bud["best"]["total"] == float(np.min(b.total))
+    assert len(bud["corners"]) == 8
+    for c in bud["corners"]:
+        iw, ip, it = (int(np.argmin(abs(getattr(b, a) - c[a]))) for a in ("v_write", "pulse_width", "temperature"))
+        assert c["total"] == float(np.min(b.total[:, iw, ip, it]))
+        assert c["dominant"] in ("misread", "disturb", "write", "retention")
+        assert c[c["dominant"]] == max(c[m] for m in ("misread", "disturb", "write", "retention"))
+    # physics the budget must show: longer and stronger pulses write better; heat loses data
+    assert np.all(b.write[:, :, 1, :] <= b.write[:, :, 0, :]) and np.all(b.write[:, 1] <= b.write[:, 0])
+    assert np.all(b.retention[..., 1] > b.retention[..., 0])
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "Read/write error budget" in report and "Dominant error per corner" in report
+    assert len(bud["figures"]) == 2
+    for f in bud["figures"]:
+        assert Path(f).is_file() and Path(f).relative_to(tmp_path / "out").as_posix() in report
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["margin"]["budget"]["corners"] == \
+        json.loads(json.dumps(bud["corners"]))
