@@ -308,11 +308,11 @@ def _error_budget(cfg: FlowConfig, arr, var, read, folder: Path) -> dict:
     """The ``[write]`` error budget (:func:`error_budget`): ``budget.json``, its shmoo figure and the
     best corner (smallest total per-bit probability) with its parts and yields."""
     from ..array.budget import MECHANISMS, error_budget
-    from ..physics.switching.macrospin import FreeLayer
     from ..plotting.margin import plot_budget_shmoo
 
     w = cfg.write
-    b = error_budget(arr, var, read, FreeLayer(), v_read=w.v_read, v_write=w.v_write, pulse_width=w.pulse_width,
+    layer = build.build_free_layer(cfg, build.build_stack(cfg.stack))
+    b = error_budget(arr, var, read, layer, v_read=w.v_read, v_write=w.v_write, pulse_width=w.pulse_width,
                      temperature=w.temperature or (read.temperature,), retention_time=w.retention_time,
                      n_reads=w.n_reads, n_bits=cfg.array.bits, ecc=w.ecc, n_write=w.n_write,
                      seed=cfg.montecarlo.seed)

@@ -16,7 +16,7 @@ from ...errors import ParameterError
 _UNITS = {"C": (1.0, T0_CELSIUS), "nm": (1e-9, 0.0), "nm^2": (1e-9**2, 0.0), "eV": (eV, 0.0), "mm": (1e-3, 0.0)}
 
 #: TOML key suffix -> unit label
-_SUFFIX = {"C": "C", "nm": "nm", "nm2": "nm^2", "eV": "eV", "mm": "mm", "V": "V", "s": "s", "ohm": "ohm", "F": "F", "S": "S"}
+_SUFFIX = {"C": "C", "nm": "nm", "nm2": "nm^2", "eV": "eV", "mm": "mm", "V": "V", "s": "s", "ohm": "ohm", "F": "F", "S": "S", "K": "K"}
 
 
 def si(x, unit: str = ""):

@@ -10,10 +10,11 @@ from typing import Optional
 from pydantic import Field, ValidationError, model_validator
 
 from ...errors import ConfigError, MramsimError
+from ...physics.switching.macrospin import DELTA_MAX
 from ._keys import KeyProblem, Section, explain, from_si, key, key_lines, line_of, rejected_by
 from .sections import (AnnealConfig, AnnealMapConfig, ArrayConfig, CompactConfig, DeviceConfig, ExportConfig,
-                       MonteCarloConfig, ReadConfig, RunConfig, SpiceCheckConfig, StackConfig, SweepsConfig,
-                       VariationConfig, WriteConfig, YieldConfig, build_stack)
+                       FreeLayerConfig, MonteCarloConfig, ReadConfig, RunConfig, SpiceCheckConfig, StackConfig,
+                       SweepsConfig, VariationConfig, WriteConfig, YieldConfig, build_stack)
 
 try:  # Python 3.11+
     import tomllib
@@ -60,6 +61,14 @@ class FlowConfig(Section):
         if var.anneal_map is not None:
             with rejected_by(AnnealMapConfig, ("variation", "anneal_map"), {"wafer_radius": "wafer_diameter"}):
                 AnnealMap(stack=stack, **anneal_map_kwargs(var.anneal_map, self.anneal))
+        if self.write.enabled:  # the default diameter is the stack's: a large pillar gives an unusable Delta
+            temps = self.write.temperature or (self.read.temperature,)
+            with rejected_by(FreeLayerConfig, ("write", "free_layer"), {"T": "t_curie"}):  # T < t_curie
+                layer = self.write.free_layer.build(stack)
+                delta = max(float(layer.delta(T)) for T in temps)
+            if not delta <= DELTA_MAX:
+                raise KeyProblem(("write", "free_layer", "diameter_nm"), f"the {layer.diameter / 1e-9:g} nm pillar has "
+                                 f"Delta = {delta:.3g} at {min(temps):g} K, above {DELTA_MAX:g}; give a smaller diameter")
         return self
 
     def to_dict(self) -> dict:

@@ -18,6 +18,7 @@ from ...compact.export import DIALECTS
 from ...compact.fit import fit_compact
 from ...parallel.executor import EXECUTORS
 from ...physics.device import T_RANGE, V_MAX
+from ...physics.switching.macrospin import FreeLayer
 from ...stack import CAPS, PRESETS, Anneal
 from ._keys import KeyProblem, Name, Section, default_of, key, one_of, rejected_by, si
 
@@ -316,11 +317,29 @@ class YieldConfig(Section):
     n_dies: int = key("n_dies", 0, lo=0, doc="Monte Carlo dies over shared variables (0: quadrature if possible)")
 
 
+class FreeLayerConfig(Section):
+    """Fields of :class:`mramsim.physics.switching.FreeLayer` (SI; values at its ``t_ref``), checked by it."""
+    _builds = FreeLayer
+    ms: float = _d(FreeLayer, "ms", "ms_A_per_m", doc="saturation magnetization")
+    hk: float = _d(FreeLayer, "hk", "hk_A_per_m", doc="effective uniaxial anisotropy field")
+    thickness: float = _d(FreeLayer, "thickness", "thickness_nm", doc="free-layer thickness")
+    diameter: Opt = key("diameter_nm", None, doc="pillar diameter (default: the [stack] junction diameter)")
+    alpha: float = _d(FreeLayer, "alpha", doc="Gilbert damping")
+    polarization: float = _d(FreeLayer, "polarization", doc="spin polarization P (Slonczewski)")
+    geometry: str = _d(FreeLayer, "geometry", doc="easy axis: perpendicular | in_plane")
+    t_curie: float = _d(FreeLayer, "t_curie", "t_curie_K", doc="Curie temperature (Bloch's law Ms(T))")
+    n: float = _d(FreeLayer, "n", "barrier_ms_exponent", doc="E_b ~ Ms^n (2: interfacial anisotropy)")
+
+    def build(self, stack) -> FreeLayer:
+        """The free layer; diameter omitted: the junction diameter ``sqrt(4 A / pi)`` of ``stack`` (one pillar)."""
+        return FreeLayer(**{"diameter": math.sqrt(4.0 * stack.area / math.pi), **self.given()})
+
+
 class WriteConfig(Section):
     """Combined read/write error budget (:func:`mramsim.array.budget.error_budget`) on a shmoo grid:
     misread + read disturb + write error + retention per bit, die yield without / with ``ecc``
-    (free layer: :class:`mramsim.physics.switching.FreeLayer` defaults; write variation:
-    :class:`mramsim.array.write.WriteVariation` defaults). Off by default."""
+    (free layer: [write.free_layer]; write variation: :class:`mramsim.array.write.WriteVariation`
+    defaults). Off by default."""
 
     enabled: bool = key("enabled", False, doc="compute the error budget in the margin stage")
     v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), strict=False, min_length=1)
@@ -332,6 +351,7 @@ class WriteConfig(Section):
     n_reads: int = key("n_reads", 1, lo=1, doc="reads of a stored bit (read disturb)")
     ecc: Annotated[str, one_of(("none", "secded", "bch2", "bch3", "bch4"))] = key("ecc", "secded")
     n_write: int = key("n_write", 500, lo=10, hi=10**6, doc="importance samples per write corner")
+    free_layer: FreeLayerConfig = key("free_layer", FreeLayerConfig(), doc="free layer of the write error")
 
     @model_validator(mode="after")
     def _check(self):
