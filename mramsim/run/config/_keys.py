@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from contextlib import contextmanager
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from ...constants import T0_CELSIUS, eV
 from ...errors import ParameterError
 
-#: unit label -> (scale, offset): SI = x * scale + offset (units missing here need no conversion)
-_UNITS = {"C": (1.0, T0_CELSIUS), "nm": (1e-9, 0.0), "nm^2": (1e-9**2, 0.0), "eV": (eV, 0.0), "mm": (1e-3, 0.0)}
-
-#: TOML key suffix -> unit label
-_SUFFIX = {"C": "C", "nm": "nm", "nm2": "nm^2", "eV": "eV", "mm": "mm", "V": "V", "s": "s", "ohm": "ohm", "F": "F", "S": "S", "K": "K"}
+#: TOML key suffix -> (scale, offset): SI = x * scale + offset; the other unit suffixes are SI already
+_UNITS = {"C": (1.0, T0_CELSIUS), "nm": (1e-9, 0.0), "nm2": (1e-9**2, 0.0), "eV": (eV, 0.0), "mm": (1e-3, 0.0)}
+_SUFFIXES = {*_UNITS, "V", "s", "ohm", "F", "S", "K"}
+Floats = tuple[Annotated[float, Strict()], ...]  # a TOML array of numbers
 
 
 def si(x, unit: str = ""):
-    """``x`` given in ``unit`` converted to SI."""
-    a, b = _UNITS.get(unit, (None, None))
-    return x if a is None else (x + b if a == 1.0 else x * a)
+    """``x`` given in ``unit`` (a key suffix) converted to SI."""
+    a, b = _UNITS.get(unit, (None, 0.0))
+    return x if a is None else (x + b if b else x * a)
 
 
 def from_si(x, unit: str = ""):
@@ -33,24 +33,15 @@ def from_si(x, unit: str = ""):
     return [(v - b) / a for v in x] if isinstance(x, (list, tuple)) else (x - b) / a
 
 
-def default_of(cls, name: str):
-    """The default of field ``name`` of dataclass ``cls`` (one source of truth)."""
-    return {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}[name]
-
-
 def key(toml: str, default: Any = None, lo=None, hi=None, lo_open=False, hi_open=False, doc: str = "", **kw):
     """A config key: TOML name ``toml``, SI ``default``, range ``lo``..``hi`` in the key's unit (the name's suffix
-    after the last ``_``, one of :data:`_SUFFIX`; compound units ``_per_`` are not converted)."""
-    unit = "" if "_per_" in toml else _SUFFIX.get(toml.rsplit("_", 1)[-1] if "_" in toml else "", "")
-    extra, bounds = {"unit": unit}, {}
-    if lo is not None:
-        bounds["gt" if lo_open else "ge"] = si(lo, unit)
-    if hi is not None:
-        bounds["lt" if hi_open else "le"] = si(hi, unit)
-    if bounds:
-        extra["range"] = (("(" if lo_open else "[") + ("-inf" if lo is None else f"{lo:g}") + ", "
-                          + ("inf)" if hi is None else f"{hi:g}" + (")" if hi_open else "]")) + (f" {unit}" if unit else ""))
-    return Field(default, alias=toml, description=doc, json_schema_extra=extra, **bounds, **kw)
+    after the last ``_``, one of :data:`_SUFFIXES`; compound units ``_per_`` are not converted)."""
+    unit = "" if "_per_" in toml or (u := toml.rsplit("_", 1)[-1]) not in _SUFFIXES else u
+    bounds = {b: si(v, unit) for b, v in (("gt" if lo_open else "ge", lo), ("lt" if hi_open else "le", hi)) if v is not None}
+    rng = (("(" if lo_open else "[") + ("-inf" if lo is None else f"{lo:g}") + ", " + ("inf)" if hi is None else f"{hi:g}"
+           + (")" if hi_open else "]")) + (f" {unit}".replace("nm2", "nm^2") if unit else ""))
+    return Field(default, alias=toml, description=doc, json_schema_extra={"unit": unit, **({"range": rng} if bounds else {})},
+                 **bounds, **kw)
 
 
 class KeyProblem(ValueError):
@@ -61,17 +52,16 @@ class KeyProblem(ValueError):
         super().__init__(message)
 
 
-def one_of(valid, what: str = ""):
+def one_of(valid):
     """Annotated validator: the value must be one of ``valid`` (a registry: read when checking)."""
     def check(v):
-        if v not in (names := tuple(valid() if callable(valid) else valid)):
-            raise KeyProblem((), f"{v!r} is not known; allowed: " + ", ".join(repr(c) for c in names))
+        if v not in valid:
+            raise KeyProblem((), f"{v!r} is not known; allowed: " + ", ".join(repr(c) for c in valid))
         return v
     return AfterValidator(check)
 
 
-def identifier(v):
-    """Annotated validator: a name that may reach a netlist (:func:`mramsim._text.check_name`)."""
+def _identifier(v):
     from ..._text import check_name
     try:
         return check_name("name", v)
@@ -79,7 +69,7 @@ def identifier(v):
         raise KeyProblem((), f"{v!r} is not a valid name; allowed: {exc.allowed}") from None
 
 
-Name = Annotated[str, AfterValidator(identifier)]
+Name = Annotated[str, AfterValidator(_identifier)]  # a name that may reach a netlist (mramsim._text.check_name)
 
 
 class Section(BaseModel):
@@ -94,16 +84,12 @@ class Section(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _to_si(cls, data):
-        if not isinstance(data, dict):
-            return data
-        out, num = dict(data), lambda x: isinstance(x, (int, float)) and not isinstance(x, bool)
-        for f in cls.model_fields.values():
-            unit, v = (f.json_schema_extra or {}).get("unit", ""), out.get(f.alias)
-            if unit in _UNITS and num(v):
-                out[f.alias] = si(float(v), unit)
-            elif unit in _UNITS and isinstance(v, list) and all(num(x) for x in v):
-                out[f.alias] = [si(float(x), unit) for x in v]
-        return out
+        num = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool)  # noqa: E731
+        for f in cls.model_fields.values() if isinstance(data, dict) else ():
+            unit, v = (f.json_schema_extra or {}).get("unit"), data.get(f.alias)
+            if unit in _UNITS and (num(v) or isinstance(v, list) and all(map(num, v))):
+                data = {**data, f.alias: [si(float(x), unit) for x in v] if isinstance(v, list) else si(float(v), unit)}
+        return data
 
     @model_validator(mode="after")
     def _build(self):
@@ -120,6 +106,37 @@ class Section(BaseModel):
     def given(self) -> dict:
         """The keys given (not None), by SI attribute name."""
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def _param_docs(cls) -> dict:
+    """First sentence (units dropped) of each parameter of the numpy docstring of ``cls``, by name."""
+    out = {}
+    for names, text in re.findall(r"^(\w+(?:, \w+)*) : .*\n((?:[ \t]+.*\n?)*)", inspect.cleandoc(cls.__doc__ or ""), re.M):
+        text = re.sub(r"\s*\[[^\],]*\]|``", "", " ".join(text.split()))
+        out.update(dict.fromkeys(names.split(", "), re.split(r"(?<=\.)\s+(?=[A-Z])", text)[0].rstrip(".")))
+    return out
+
+
+def mirror(name: str, cls, keys: str, doc: str, optional=False, builds=True, **over) -> type:
+    """A :class:`Section` of the fields of dataclass ``cls``: ``keys`` are TOML keys, each a field's name (any
+    case) with its unit suffix, or ``attr=key``. Defaults (None if ``optional``: the preset's or class's value)
+    and docs from ``cls``, checked by it (``builds``); ``over[attr]``: ``type`` and :func:`key` arguments."""
+    fields, docs, ns, ann = {f.name.lower(): f for f in dataclasses.fields(cls)}, _param_docs(cls), {}, {}
+    for toml in keys.split():
+        attr, _, toml = toml.rpartition("=")
+        f = fields.get(attr.lower()) if attr else max((f for n, f in fields.items() if toml.lower() == n or toml.lower()
+                                                       .startswith(n + "_")), key=lambda f: len(f.name), default=None)
+        attr, kw = attr or (f.name if f else toml), dict(over.get(attr or (f.name if f else toml), {}))
+        if f is not None:
+            t, default = str(getattr(f.type, "__name__", f.type)), (None if optional else f.default)
+            typ = {"float": float, "int": int, "str": str, "bool": bool, "tuple": Floats}[t.split(" |")[0]]
+            kw = {"doc": docs.get(f.name, ""), "default": ... if default is dataclasses.MISSING else default, **kw}
+            kw.setdefault("type", Optional[typ] if optional or "None" in t or kw["default"] is None else typ)
+            if typ is Floats:
+                kw = {"strict": False, "min_length": len(f.default), "max_length": len(f.default), **kw}
+        ann[attr], ns[attr] = kw.pop("type"), key(toml, **kw)
+    return type(name, (Section,), {"__annotations__": ann, "__doc__": doc, "__module__": __name__,
+                                   "_builds": cls if builds else None, **ns, **{k: v for k, v in over.items() if k[0] == "_"}})
 
 
 @contextmanager
@@ -182,15 +199,14 @@ def explain(err: dict, data, model: type) -> tuple[tuple, str]:
     path, exc = tuple(p for p in err["loc"] if isinstance(p, str)), ctx.get("error")
     if isinstance(exc, KeyProblem):
         return path + exc.key, exc.message
+    sub = _sub_model(model, path[:-1])
     if typ == "extra_forbidden":
-        sub = _sub_model(model, path[:-1])
         names = ", ".join(f"[{f.alias or n}]" if not path[:-1] else f.alias or n
                           for n, f in (sub.model_fields.items() if sub else ()) if not f.exclude)
         return path, "unknown key; " + (f"valid {'keys here' if path[:-1] else 'tables'}: {names}" if sub else "")
     if typ == "missing":
         return path, f"is required in [{'.'.join(path[:-1])}]"
     if typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        sub = _sub_model(model, path[:-1])
         f = sub and sub.model_fields.get(_attr(sub, path[-1]))
         return path, f"{raw!r} is out of range; allowed: " + ((f.json_schema_extra or {}).get("range", "") if f else "")
     if typ == "finite_number":
@@ -206,12 +222,10 @@ def explain(err: dict, data, model: type) -> tuple[tuple, str]:
 
 def _sub_model(model: type, path: tuple):
     for part in path:
-        f = model.model_fields.get(_attr(model, part))
-        ann = getattr(f, "annotation", None)
-        cand = [a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)]
-        if not cand:
+        ann = getattr(model.model_fields.get(_attr(model, part)), "annotation", None)
+        model = next((a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if model is None:
             return None
-        model = cand[0]
     return model
 
 
