@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import math
+import operator
 import re
 from contextlib import contextmanager
-from typing import Annotated, Any, ClassVar, Optional
+from typing import Annotated, Any, ClassVar, Optional, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
@@ -25,23 +27,15 @@ def si(x, unit: str = ""):
     return x if a is None else (x + b if b else x * a)
 
 
-def from_si(x, unit: str = ""):
-    """Inverse of :func:`si` (for display)."""
-    if unit not in _UNITS or x is None or isinstance(x, (bool, str)):
-        return x
-    a, b = _UNITS[unit]
-    return [(v - b) / a for v in x] if isinstance(x, (list, tuple)) else (x - b) / a
-
-
 def key(toml: str, default: Any = None, lo=None, hi=None, lo_open=False, hi_open=False, doc: str = "", **kw):
-    """A config key: TOML name ``toml``, SI ``default``, range ``lo``..``hi`` in the key's unit (the name's suffix
-    after the last ``_``, one of :data:`_SUFFIXES`; compound units ``_per_`` are not converted)."""
+    """A config key: TOML name ``toml``, SI ``default``, range ``lo``..``hi`` in the key's unit (of each element of
+    an array; the unit is the name's suffix after the last ``_``, one of :data:`_SUFFIXES`; ``_per_``: not converted)."""
     unit = "" if "_per_" in toml or (u := toml.rsplit("_", 1)[-1]) not in _SUFFIXES else u
-    bounds = {b: si(v, unit) for b, v in (("gt" if lo_open else "ge", lo), ("lt" if hi_open else "le", hi)) if v is not None}
-    rng = (("(" if lo_open else "[") + ("-inf" if lo is None else f"{lo:g}") + ", " + ("inf)" if hi is None else f"{hi:g}"
-           + (")" if hi_open else "]")) + (f" {unit}".replace("nm2", "nm^2") if unit else ""))
-    return Field(default, alias=toml, description=doc, json_schema_extra={"unit": unit, **({"range": rng} if bounds else {})},
-                 **bounds, **kw)
+    extra = {"unit": unit, "bounds": {b: si(v, unit) for b, v in (("gt" if lo_open else "ge", lo),
+                                                                  ("lt" if hi_open else "le", hi)) if v is not None}}
+    extra["range"] = (("(" if lo_open else "[") + ("-inf" if lo is None else f"{lo:g}") + ", " + ("inf)" if hi is None else
+                      f"{hi:g}" + (")" if hi_open else "]")) + (f" {unit}".replace("nm2", "nm^2") if unit else ""))
+    return Field(default, alias=toml, description=doc, json_schema_extra=extra, **kw)
 
 
 class KeyProblem(ValueError):
@@ -80,15 +74,29 @@ class Section(BaseModel):
                               allow_inf_nan=False, validate_default=False)
     _builds: ClassVar = None
     _unchecked: ClassVar = ()
+    _unknown: ClassVar = "unknown key; valid keys here"
 
     @model_validator(mode="before")
     @classmethod
     def _to_si(cls, data):
-        num = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool)  # noqa: E731
-        for f in cls.model_fields.values() if isinstance(data, dict) else ():
-            unit, v = (f.json_schema_extra or {}).get("unit"), data.get(f.alias)
-            if unit in _UNITS and (num(v) or isinstance(v, list) and all(map(num, v))):
-                data = {**data, f.alias: [si(float(x), unit) for x in v] if isinstance(v, list) else si(float(v), unit)}
+        """Unknown keys, units (to SI) and ranges, before the types (so that a message shows the value as given)."""
+        if not isinstance(data, dict):
+            return data
+        if unknown := [k for k in data if k not in (names := [f.alias for f in cls.model_fields.values() if f.alias])]:
+            raise KeyProblem(unknown[0], f"{cls._unknown}: " + ", ".join(names))
+        num = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)  # noqa: E731
+        for f in cls.model_fields.values():
+            ex, raw = f.json_schema_extra or {}, data.get(f.alias)
+            xs, seq = raw if isinstance(raw, list) else [raw], tuple in map(get_origin, (f.annotation, *get_args(f.annotation)))
+            if not all(map(num, xs)) or isinstance(raw, list) != seq or f.annotation in (int, Optional[int]) and any(
+                    isinstance(x, float) for x in xs):
+                continue  # a type error: pydantic's
+            if ex.get("unit") in _UNITS:
+                xs = [si(float(x), ex["unit"]) for x in xs]
+                data = {**data, f.alias: xs if isinstance(raw, list) else xs[0]}
+            for r, x in zip(raw if isinstance(raw, list) else [raw], xs):
+                if not all(getattr(operator, op)(x, b) for op, b in ex.get("bounds", {}).items()):
+                    raise KeyProblem(f.alias, f"{r!r} is out of range; allowed: {ex['range']}")
         return data
 
     @model_validator(mode="after")
@@ -187,7 +195,7 @@ _TYPE_WORDS = {"int": "an integer", "float": "a number", "bool": "true or false"
                "tuple": "an array", "list": "an array", "model": "a table", "dict": "a table"}
 
 
-def explain(err: dict, data, model: type) -> tuple[tuple, str]:
+def explain(err: dict, data) -> tuple[tuple, str]:
     """(dotted TOML path, message) of one pydantic error dict."""
     raw, typ, ctx = data, err["type"], err.get("ctx") or {}
     for part in err["loc"]:
@@ -199,16 +207,8 @@ def explain(err: dict, data, model: type) -> tuple[tuple, str]:
     path, exc = tuple(p for p in err["loc"] if isinstance(p, str)), ctx.get("error")
     if isinstance(exc, KeyProblem):
         return path + exc.key, exc.message
-    sub = _sub_model(model, path[:-1])
-    if typ == "extra_forbidden":
-        names = ", ".join(f"[{f.alias or n}]" if not path[:-1] else f.alias or n
-                          for n, f in (sub.model_fields.items() if sub else ()) if not f.exclude)
-        return path, "unknown key; " + (f"valid {'keys here' if path[:-1] else 'tables'}: {names}" if sub else "")
     if typ == "missing":
         return path, f"is required in [{'.'.join(path[:-1])}]"
-    if typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        f = sub and sub.model_fields.get(_attr(sub, path[-1]))
-        return path, f"{raw!r} is out of range; allowed: " + ((f.json_schema_extra or {}).get("range", "") if f else "")
     if typ == "finite_number":
         return path, f"must be finite, got {raw!r}"
     if typ in ("too_short", "too_long"):
@@ -218,16 +218,3 @@ def explain(err: dict, data, model: type) -> tuple[tuple, str]:
         if typ.startswith(word):
             return path, f"must be {text}, got {type(raw).__name__} {raw!r}"
     return path, (f"rejected: {exc}" if exc is not None else err["msg"])
-
-
-def _sub_model(model: type, path: tuple):
-    for part in path:
-        ann = getattr(model.model_fields.get(_attr(model, part)), "annotation", None)
-        model = next((a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)), None)
-        if model is None:
-            return None
-    return model
-
-
-def _attr(model: type, alias: str):
-    return next((n for n, f in model.model_fields.items() if (f.alias or n) == alias), None)

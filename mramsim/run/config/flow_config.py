@@ -11,7 +11,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ...errors import ConfigError, MramsimError
 from ...physics.switching.macrospin import DELTA_MAX
-from ._keys import KeyProblem, Section, explain, from_si, key, key_lines, line_of, rejected_by
+from ._keys import _UNITS, KeyProblem, Section, explain, key, key_lines, line_of, rejected_by
 from .sections import (AnnealConfig, AnnealMapConfig, ArrayConfig, CompactConfig, DeviceConfig, ExportConfig,
                        FreeLayerConfig, MonteCarloConfig, ReadConfig, RunConfig, SpiceCheckConfig, StackConfig,
                        SweepsConfig, VariationConfig, WriteConfig, YieldConfig, build_stack)
@@ -21,7 +21,6 @@ try:  # Python 3.11+
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-_INTERNAL = {"internal": True}
 
 
 class FlowConfig(Section):
@@ -42,9 +41,10 @@ class FlowConfig(Section):
     spice_check: SpiceCheckConfig = key("spice_check", SpiceCheckConfig(), doc="ngspice cross-check of a small array")
     yield_: YieldConfig = key("yield", YieldConfig(), doc="die yield with ECC (margin stage)")
     write: WriteConfig = key("write", WriteConfig(), doc="read/write error budget shmoo (margin stage)")
-    source: Optional[str] = Field(None, exclude=True, json_schema_extra=_INTERNAL)
-    sha256: str = Field("", exclude=True, json_schema_extra=_INTERNAL)
-    text: str = Field("", exclude=True, repr=False, json_schema_extra=_INTERNAL)
+    _unknown = "unknown table or key; valid tables"
+    source: Optional[str] = Field(None, exclude=True)  # provenance, set by parse_config (no TOML key)
+    sha256: str = Field("", exclude=True)
+    text: str = Field("", exclude=True, repr=False)
 
     @model_validator(mode="after")
     def _whole(self):
@@ -74,11 +74,9 @@ class FlowConfig(Section):
     def to_dict(self) -> dict:
         """All sections as plain data (SI units, by attribute name), for results.json provenance."""
         d = self.model_dump(mode="python")
-        for sec, sub in (("stack", "barrier"), ("stack", "left"), ("stack", "right"), ("array", "access"),
-                         ("array", "wires")):
-            d[sec][sub] = {k: v for k, v in d[sec][sub].items() if v is not None}
-        d["source"], d["sha256"] = self.source, self.sha256
-        return d
+        d["stack"].update({s: getattr(self.stack, s).given() for s in ("barrier", "left", "right")})
+        d["array"].update(access=self.array.access.given(), wires=self.array.wires.given())
+        return {**d, "source": self.source, "sha256": self.sha256}
 
     def replace(self, **changes) -> "FlowConfig":
         """Copy with sections replaced (e.g. ``montecarlo=...``)."""
@@ -88,32 +86,24 @@ class FlowConfig(Section):
 def anneal_map_kwargs(am, anneal) -> dict:
     """Keyword arguments of :class:`mramsim.AnnealMap` (time, cap, reference from ``anneal``:
     an :class:`AnnealConfig` or a :class:`mramsim.Anneal`, or None)."""
-    kw = am.given()
-    kw["wafer_radius"] = 0.5 * kw.pop("wafer_diameter")
-    if anneal is not None:
-        kw.update(time=anneal.time, cap=anneal.cap, t_reference=anneal.temperature)
-    return kw
+    kw = {**am.given(), "wafer_radius": 0.5 * am.wafer_diameter}
+    del kw["wafer_diameter"]
+    return kw if anneal is None else {**kw, "time": anneal.time, "cap": anneal.cap, "t_reference": anneal.temperature}
 
 
 def parse_config(text: str, path=None) -> FlowConfig:
     """Parse TOML ``text`` into a :class:`FlowConfig`; a :class:`ConfigError` names the dotted key and its line."""
-    where, text = (str(path) if path is not None else None), text.removeprefix("\ufeff")
+    where, text, data = (None if path is None else str(path)), text.removeprefix("\ufeff"), {}
     try:
         data = tomllib.loads(text)
+        return FlowConfig.model_validate(data).model_copy(update={"source": where, "text": text,
+                                                                  "sha256": hashlib.sha256(text.encode()).hexdigest()})
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError("<toml>", f"not valid TOML: {exc}", line=int(m.group(1)) if m else (len(text.splitlines()) or None),
                           path=where) from None
-    for name in ("source", "sha256", "text"):
-        if name in data:
-            raise ConfigError(name, "unknown table or key", line=line_of(key_lines(text), (name,)), path=where)
-    try:
-        return FlowConfig.model_validate({**data, "source": where, "text": text,
-                                          "sha256": hashlib.sha256(text.encode()).hexdigest()})
-    except ValidationError as exc:
-        dotted, message = explain(exc.errors()[0], data, FlowConfig)
-        if len(dotted) == 1 and message.startswith("unknown key"):
-            message = message.replace("unknown key", "unknown table or key", 1)
+    except (KeyProblem, ValidationError) as exc:
+        dotted, message = (exc.key, exc.message) if isinstance(exc, KeyProblem) else explain(exc.errors()[0], data)
         raise ConfigError(".".join(dotted), message, line=line_of(key_lines(text), dotted), path=where) from None
 
 
@@ -142,22 +132,21 @@ def describe() -> str:
 
     def show(node, prefix):
         doc = (node.get("description") or "").split("\n")[0]
-        if prefix:
-            out.append(f"[{prefix}]" + (f"  # {doc}" if doc else ""))
-        props = {n: p for n, p in node.get("properties", {}).items() if not p.get("internal")}
-        for name, prop in props.items():
-            if ref_of(prop) is not None:
-                continue
-            kind = prop.get("type") or "/".join(a.get("type", "?") for a in prop.get("anyOf", []) if a.get("type") != "null")
-            dflt = from_si(prop.get("default"), prop.get("unit", ""))
-            dflt = float(f"{dflt:.12g}") if isinstance(dflt, float) else dflt
-            d = "required" if name in node.get("required", []) else ("optional" if dflt is None else f"default {dflt!r}")
-            rng = f" range {prop['range']}" if prop.get("range") else ""
-            extra = f" one of {', '.join(prop['enum'])}" if prop.get("enum") else ""
-            out.append(f"  {name} : {kind}{rng}{extra}; {d}" + (f" -- {prop['description']}" if prop.get("description") else ""))
-        for name, prop in props.items():
+        out.extend([f"[{prefix}]" + (f"  # {doc}" if doc else "")] if prefix else [])
+        props = {n: p for n, p in node.get("properties", {}).items() if n not in ("source", "sha256", "text")}
+        for name, prop in sorted(props.items(), key=lambda item: ref_of(item[1]) is not None):  # keys, then tables
             if (sub := ref_of(prop)) is not None:
                 show(sub, f"{prefix}.{name}" if prefix else name)
+                continue
+            kind = prop.get("type") or "/".join(a.get("type", "?") for a in prop.get("anyOf", []) if a.get("type") != "null")
+            dflt, (a, b) = prop.get("default"), _UNITS.get(prop.get("unit"), (1.0, 0.0))
+            if prop.get("unit") in _UNITS and dflt is not None:  # SI -> the key's unit
+                dflt = [(v - b) / a for v in dflt] if isinstance(dflt, list) else (dflt - b) / a
+            dflt = float(f"{dflt:.12g}") if isinstance(dflt, float) else dflt
+            d = "required" if name in node.get("required", []) else ("optional" if dflt is None else f"default {dflt!r}")
+            rng, extra = f" range {prop['range']}" if prop.get("range") else "", f" one of {', '.join(prop['enum'])}" \
+                if prop.get("enum") else ""
+            out.append(f"  {name} : {kind}{rng}{extra}; {d}" + (f" -- {prop['description']}" if prop.get("description") else ""))
 
     show(schema, "")
     return "\n".join(out)

@@ -262,28 +262,21 @@ class FreeLayerConfig(mirror("FreeLayerKeys", FreeLayer, "ms_A_per_m hk_A_per_m 
 
 
 class WriteConfig(Section):
-    """Combined read/write error budget (:func:`mramsim.array.budget.error_budget`) on a shmoo grid:
-    misread + read disturb + write error + retention per bit, die yield without / with ``ecc``
-    (write variation: :class:`mramsim.array.write.WriteVariation` defaults). Off by default."""
+    """Combined read/write error budget (:func:`mramsim.array.budget.error_budget`, whose grid limits the arrays
+    have) on a shmoo grid: misread + read disturb + write error + retention per bit, die yield without / with
+    ``ecc`` (write variation: :class:`mramsim.array.write.WriteVariation` defaults). Off by default."""
     enabled: bool = key("enabled", False, doc="compute the error budget in the margin stage")
-    v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), strict=False, min_length=1)
-    v_write: Floats = key("v_write_V", (0.9, 1.1), strict=False, min_length=1)
-    pulse_width: Floats = key("pulse_width_s", (5e-9, 10e-9, 20e-9), strict=False, min_length=1)
-    temperature: Floats = key("temperature_C", (), strict=False, doc="empty: the read temperature")
+    v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), 0, 1.5, lo_open=True, strict=False, min_length=1)
+    v_write: Floats = key("v_write_V", (0.9, 1.1), 0, 5, lo_open=True, strict=False, min_length=1)
+    pulse_width: Floats = key("pulse_width_s", (5e-9, 10e-9, 20e-9), 0, 1e-6, lo_open=True, strict=False, min_length=1)
+    temperature: Floats = key("temperature_C", (), -273.15, 326.85, lo_open=True, strict=False,
+                              doc="empty: the read temperature")
     retention_time: float = key("retention_time_s", 10 * 365.25 * 86400.0, lo=0, lo_open=True,
                                 doc="storage time of the retention term")
     n_reads: int = key("n_reads", 1, lo=1, doc="reads of a stored bit (read disturb)")
     ecc: Annotated[str, one_of(ECC_PRESETS)] = key("ecc", "secded")
     n_write: int = key("n_write", 500, lo=10, hi=10**6, doc="importance samples per write corner")
     free_layer: FreeLayerConfig = key("free_layer", FreeLayerConfig(), doc="free layer of the write error")
-
-    @model_validator(mode="after")
-    def _check(self):  # the grid limits of error_budget [SI]
-        for attr, lo, hi in (("v_read", 0.0, 1.5), ("v_write", 0.0, 5.0), ("pulse_width", 0.0, 1e-6),
-                             ("temperature", 0.0, 600.0)):
-            if bad := [x for x in getattr(self, attr) if not lo < x <= hi]:
-                raise KeyProblem(self.alias(attr), f"{bad[0]!r} is out of range; allowed: ({lo}, {hi}] (SI)")
-        return self
 
 
 class SpiceCheckConfig(Section):
