@@ -138,7 +138,7 @@ def build_array(cfg: FlowConfig, mtj, *, rows: int | None = None, cols: int | No
 def build_variation(cfg: FlowConfig, stack=None, anneal=None):
     """The :class:`mramsim.Variation` of [variation] (with its AnnealMap for ``stack``/``anneal``)."""
     from ..array.variation import AnnealMap, Variation
-    from .config.flow_config import anneal_map_kwargs
+    from .config import anneal_map_kwargs
 
     var = cfg.variation
     amap = None

@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar, Optional, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
+from ..._text import check_name
 from ...constants import T0_CELSIUS, eV
 from ...errors import ParameterError
 
@@ -31,11 +32,10 @@ def key(toml: str, default: Any = None, lo=None, hi=None, lo_open=False, hi_open
     """A config key: TOML name ``toml``, SI ``default``, range ``lo``..``hi`` in the key's unit (of each element of
     an array; the unit is the name's suffix after the last ``_``, one of :data:`_SUFFIXES`; ``_per_``: not converted)."""
     unit = "" if "_per_" in toml or (u := toml.rsplit("_", 1)[-1]) not in _SUFFIXES else u
-    extra = {"unit": unit, "bounds": {b: si(v, unit) for b, v in (("gt" if lo_open else "ge", lo),
-                                                                  ("lt" if hi_open else "le", hi)) if v is not None}}
-    extra["range"] = (("(" if lo_open else "[") + ("-inf" if lo is None else f"{lo:g}") + ", " + ("inf)" if hi is None else
+    bounds = {b: si(v, unit) for b, v in (("gt" if lo_open else "ge", lo), ("lt" if hi_open else "le", hi)) if v is not None}
+    rng = bounds and (("(" if lo_open else "[") + ("-inf" if lo is None else f"{lo:g}") + ", " + ("inf)" if hi is None else
                       f"{hi:g}" + (")" if hi_open else "]")) + (f" {unit}".replace("nm2", "nm^2") if unit else ""))
-    return Field(default, alias=toml, description=doc, json_schema_extra=extra, **kw)
+    return Field(default, alias=toml, description=doc, json_schema_extra={"unit": unit, "bounds": bounds, "range": rng}, **kw)
 
 
 class KeyProblem(ValueError):
@@ -55,15 +55,7 @@ def one_of(valid):
     return AfterValidator(check)
 
 
-def _identifier(v):
-    from ..._text import check_name
-    try:
-        return check_name("name", v)
-    except ParameterError as exc:
-        raise KeyProblem((), f"{v!r} is not a valid name; allowed: {exc.allowed}") from None
-
-
-Name = Annotated[str, AfterValidator(_identifier)]  # a name that may reach a netlist (mramsim._text.check_name)
+Name = Annotated[str, AfterValidator(lambda v: check_name("name", v))]  # a name that may reach a netlist
 
 
 class Section(BaseModel):
@@ -108,8 +100,7 @@ class Section(BaseModel):
 
     @classmethod
     def alias(cls, attr: str) -> str | None:
-        f = cls.model_fields.get(attr)
-        return None if f is None else f.alias
+        return getattr(cls.model_fields.get(attr), "alias", None)
 
     def given(self) -> dict:
         """The keys given (not None), by SI attribute name."""
@@ -162,33 +153,23 @@ _HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEYLINE = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*=""")
 
 
-def _split_dotted(s: str) -> tuple:
-    return tuple(p.strip("\"'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.\s]+', s))
-
-
 def key_lines(text: str) -> dict:
     """Map dotted key paths (tuples) to their 1-based lines in ``text`` (tables: the header's line;
     keys: the line of ``key =``). tomllib reports no positions, so the text is scanned here."""
     lines, table, in_multiline = {}, (), None
+    split = lambda s: tuple(p.strip("\"'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.\s]+', s))  # noqa: E731
     for i, raw in enumerate(text.splitlines(), start=1):
         if in_multiline:
             in_multiline = None if raw.count(in_multiline) % 2 == 1 else in_multiline
         elif m := _HEADER.match(raw):
-            table = _split_dotted(m.group(1))
+            table = split(m.group(1))
             lines.setdefault(table, i)
         elif m := _KEYLINE.match(raw):
-            path = table + _split_dotted(m.group(1))
+            path = table + split(m.group(1))
             for p in range(len(table) + 1, len(path) + 1):  # dotted keys define their tables
                 lines.setdefault(path[:p], i)
             in_multiline = next((q for q in ("'''", '"""') if raw[m.end():].count(q) % 2 == 1), None)
     return lines
-
-
-def line_of(lines: dict, dotted: tuple):
-    """Line of ``dotted`` or of its nearest enclosing table (None if absent)."""
-    while dotted and dotted not in lines:
-        dotted = dotted[:-1]
-    return lines.get(dotted) if dotted else None
 
 
 _TYPE_WORDS = {"int": "an integer", "float": "a number", "bool": "true or false", "string": "a string",
@@ -198,12 +179,11 @@ _TYPE_WORDS = {"int": "an integer", "float": "a number", "bool": "true or false"
 def explain(err: dict, data) -> tuple[tuple, str]:
     """(dotted TOML path, message) of one pydantic error dict."""
     raw, typ, ctx = data, err["type"], err.get("ctx") or {}
-    for part in err["loc"]:
+    for part in err["loc"]:  # the value as given
         try:
             raw = raw[part]
         except (KeyError, IndexError, TypeError):
             raw = None
-            break
     path, exc = tuple(p for p in err["loc"] if isinstance(p, str)), ctx.get("error")
     if isinstance(exc, KeyProblem):
         return path + exc.key, exc.message
