@@ -107,20 +107,14 @@ class Section(BaseModel):
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-def _param_docs(cls) -> dict:
-    """First sentence (units dropped) of each parameter of the numpy docstring of ``cls``, by name."""
-    out = {}
-    for names, text in re.findall(r"^(\w+(?:, \w+)*) : .*\n((?:[ \t]+.*\n?)*)", inspect.cleandoc(cls.__doc__ or ""), re.M):
-        text = re.sub(r"\s*\[[^\],]*\]|``", "", " ".join(text.split()))
-        out.update(dict.fromkeys(names.split(", "), re.split(r"(?<=\.)\s+(?=[A-Z])", text)[0].rstrip(".")))
-    return out
-
-
 def mirror(name: str, cls, keys: str, doc: str, optional=False, builds=True, **over) -> type:
     """A :class:`Section` of the fields of dataclass ``cls``: ``keys`` are TOML keys, each a field's name (any
     case) with its unit suffix, or ``attr=key``. Defaults (None if ``optional``: the preset's or class's value)
     and docs from ``cls``, checked by it (``builds``); ``over[attr]``: ``type`` and :func:`key` arguments."""
-    fields, docs, ns, ann = {f.name.lower(): f for f in dataclasses.fields(cls)}, _param_docs(cls), {}, {}
+    fields, docs, ns, ann = {f.name.lower(): f for f in dataclasses.fields(cls)}, {}, {}, {}
+    for names, text in re.findall(r"^(\w+(?:, \w+)*) : .*\n((?:[ \t]+.*\n?)*)", inspect.cleandoc(cls.__doc__), re.M):
+        text = re.sub(r"\s*\[[^\],]*\]|``", "", " ".join(text.split()))  # a numpy docstring's first sentence, no units
+        docs.update(dict.fromkeys(names.split(", "), re.split(r"(?<=\.)\s+(?=[A-Z])", text)[0].rstrip(".")))
     for toml in keys.split():
         attr, _, toml = toml.rpartition("=")
         f = fields.get(attr.lower()) if attr else max((f for n, f in fields.items() if toml.lower() == n or toml.lower()
@@ -192,8 +186,8 @@ def explain(err: dict, data) -> tuple[tuple, str]:
     if typ == "finite_number":
         return path, f"must be finite, got {raw!r}"
     if typ in ("too_short", "too_long"):
-        return path, f"must have {ctx.get('min_length', ctx.get('max_length'))} elements, got " \
-                     f"{len(raw) if isinstance(raw, list) else raw!r}"
+        return path, f"must have {ctx.get('min_length', ctx.get('max_length'))} elements, got " + repr(
+            len(raw) if isinstance(raw, list) else raw)
     for word, text in _TYPE_WORDS.items():
         if typ.startswith(word):
             return path, f"must be {text}, got {type(raw).__name__} {raw!r}"

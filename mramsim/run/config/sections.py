@@ -1,6 +1,5 @@
-"""The config's tables: one pydantic model per TOML table, one declaration per key. Defaults and
-limits come from the classes a table configures; a table's validator builds its class once so that
-the class's own checks run at load time, mapped back to the key that caused them."""
+"""The config's tables, one declaration per key; a table builds the class it configures once, so that the class's
+own checks run at load time (mapped back to the key), and takes its defaults and limits from it."""
 from __future__ import annotations
 
 import inspect
@@ -56,8 +55,7 @@ ElectrodeConfig = mirror("ElectrodeConfig", Electrode, "name dos_up dos_down vel
 
 
 class StackConfig(Section):
-    """The stack: ``preset`` plus overrides, or explicit (``preset`` None: [stack.barrier],
-    [stack.left] and [stack.right] all given). Lengths [m], area [m^2], resistance [ohm]."""
+    """The stack: ``preset`` plus overrides, or explicit ([stack.barrier], [stack.left], [stack.right]) (SI)."""
     preset: Annotated[Optional[str], one_of(PRESETS)] = key(
         "preset", None, doc=f"base preset (default {DEFAULT_PRESET!r} unless the stack is explicit)")
     thickness: Opt = key("thickness_nm", doc="barrier thickness")
@@ -68,9 +66,8 @@ class StackConfig(Section):
     diffuse_fraction: Opt = key("diffuse_fraction")
     crystalline_as_grown: Opt = key("crystalline_as_grown")
     coherent_barrier: Optional[bool] = key("coherent_barrier")
-    measurement: Optional[str] = key(
-        "measurement", None, doc="a measurement file (CSV/TSV, docs/measure.md; relative to the config): "
-        "the R(V,T) table is resampled from it instead of computed by the physics")
+    measurement: Optional[str] = key("measurement", None, doc="a measurement file (CSV/TSV, docs/measure.md; relative "
+                                     "to the config): the R(V,T) table is resampled from it, not computed")
     barrier: BarrierConfig = key("barrier", BarrierConfig(), doc="barrier fields")
     left: ElectrodeConfig = key("left", ElectrodeConfig(), doc="reference electrode")
     right: ElectrodeConfig = key("right", ElectrodeConfig(), doc="free electrode")
@@ -112,8 +109,7 @@ AnnealConfig = mirror("AnnealConfig", Anneal, "temperature_C time_s cap", "Annea
 
 
 class DeviceConfig(Section):
-    """R(V,T) grid: bias in [-v_max, v_max] [V] with n_v points, T in [t_min, t_max] [K]
-    (limits of :meth:`mramsim.MTJDevice.rv_table`)."""
+    """R(V,T) grid: n_v biases in [-v_max, v_max], n_t temperatures in [t_min, t_max] (limits of the physics)."""
     v_max: float = key("v_max_V", 0.6, 0, V_MAX, lo_open=True, doc="table covers [-v_max, v_max]")
     n_v: int = key("n_v", 61, lo=3, hi=1001)
     t_min: float = key("t_min_C", si(-40.0, "C"), _T_LO_C, _T_HI_C, doc="lowest table temperature")
@@ -218,8 +214,7 @@ class MonteCarloConfig(Section):
 
 
 class SweepsConfig(Section):
-    """Sweep values: read bias [V], read temperature [K], anneal temperature [K] (each value is
-    checked by the class it goes to: ReadScheme, Anneal)."""
+    """Read bias, read temperature and anneal temperature sweeps (SI; checked by ReadScheme and Anneal)."""
     v_read: Floats = key("v_read_V", (), strict=False)
     temperature: Floats = key("temperature_C", (), strict=False)
     anneal_temperature: Floats = key("anneal_temperature_C", (), strict=False)
@@ -236,8 +231,7 @@ class SweepsConfig(Section):
 
 
 class YieldConfig(Section):
-    """Die yield of the macro (:func:`mramsim.array.yield_.read_yield`): codes, data bits per word,
-    periphery sharing (columns per sense amplifier / reference pair; omit: per read), integration sizes."""
+    """Die yield of the macro (:func:`mramsim.array.yield_.read_yield`): codes, sharing, integration sizes."""
     enabled: bool = key("enabled", False, doc="compute the die yield in the margin stage")
     ecc: tuple[Annotated[str, one_of(ECC_PRESETS)], ...] = key("ecc", ("none", "secded"), strict=False,
                                                                 doc="codes: " + ", ".join(ECC_PRESETS))
@@ -262,9 +256,8 @@ class FreeLayerConfig(mirror("FreeLayerKeys", FreeLayer, "ms_A_per_m hk_A_per_m 
 
 
 class WriteConfig(Section):
-    """Combined read/write error budget (:func:`mramsim.array.budget.error_budget`, whose grid limits the arrays
-    have) on a shmoo grid: misread + read disturb + write error + retention per bit, die yield without / with
-    ``ecc`` (write variation: :class:`mramsim.array.write.WriteVariation` defaults). Off by default."""
+    """Read/write error budget shmoo (:func:`mramsim.array.budget.error_budget`, its grid limits) and die yield
+    without / with ``ecc`` (write variation: :class:`mramsim.array.write.WriteVariation` defaults)."""
     enabled: bool = key("enabled", False, doc="compute the error budget in the margin stage")
     v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), 0, 1.5, lo_open=True, strict=False, min_length=1)
     v_write: Floats = key("v_write_V", (0.9, 1.1), 0, 5, lo_open=True, strict=False, min_length=1)
@@ -290,9 +283,8 @@ class SpiceCheckConfig(Section):
 def build_stack(st: StackConfig):
     """The :class:`mramsim.Stack` of a [stack] table (a preset with overrides, or explicit)."""
     from ...stack import Stack
-    kw = {k: getattr(st, k) for k in ("r_series", "correlation_length", "diffuse_fraction", "crystalline_as_grown",
-                                      "coherent_barrier", "junction_area") if getattr(st, k) is not None}
-    kw = {"area" if k == "junction_area" else k: v for k, v in kw.items()}
+    kw = {("area" if k == "junction_area" else k): getattr(st, k) for k in ("r_series", "correlation_length",
+          "diffuse_fraction", "crystalline_as_grown", "coherent_barrier", "junction_area") if getattr(st, k) is not None}
     bar, left, right = {**st.barrier.given(), **({"thickness": st.thickness} if st.thickness is not None else {})}, \
         st.left.given(), st.right.given()
     if st.preset is None:
