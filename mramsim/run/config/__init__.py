@@ -76,10 +76,9 @@ class FlowConfig(Section):
             temps = self.write.temperature or (self.read.temperature,)
             with rejected_by(FreeLayerConfig, ("write", "free_layer"), {"T": "t_curie"}):  # T < t_curie
                 layer = self.write.free_layer.build(stack)
-                delta = max(float(layer.delta(T)) for T in temps)
-            if not delta <= DELTA_MAX:
-                raise KeyProblem(("write", "free_layer", "diameter_nm"), f"the {layer.diameter / 1e-9:g} nm pillar has "
-                                 f"Delta = {delta:.3g} at {min(temps):g} K, above {DELTA_MAX:g}; give a smaller diameter")
+                if (delta := max(float(layer.delta(T)) for T in temps)) > DELTA_MAX:
+                        raise KeyProblem(("write", "free_layer", "diameter_nm"), f"the {layer.diameter / 1e-9:g} nm pillar "
+                                     f"has Delta = {delta:.3g} at {min(temps):g} K, above {DELTA_MAX:g}; give a smaller diameter")
         return self
 
     def to_dict(self) -> dict:
@@ -140,8 +139,7 @@ def describe() -> str:
     defs, out = schema.get("$defs", {}), []
 
     def ref_of(prop):
-        return next((defs[p["$ref"].split("/")[-1]] for p in [prop, *prop.get("anyOf", []), *prop.get("allOf", [])]
-                     if "$ref" in p), None)
+        return next((defs[p["$ref"].split("/")[-1]] for p in [prop, *prop.get("anyOf", [])] if "$ref" in p), None)
 
     def show(node, prefix):
         doc = (node.get("description") or "").split("\n")[0]

@@ -93,15 +93,9 @@ class StackConfig(Section):
             raise KeyProblem("diameter_nm", "is required for an explicit stack (or stack.area_nm2)")
         return self
 
-    @property
-    def junction_area(self) -> float | None:
-        """Area from ``area`` or ``diameter`` [m^2], None when not given."""
-        return self.area if self.area is not None else (
-            None if self.diameter is None else math.pi * (0.5 * self.diameter) ** 2)
-
-    @property
-    def label(self) -> str:
-        return self.preset or "custom"
+    junction_area = property(lambda self: self.area if self.diameter is None else math.pi * (0.5 * self.diameter) ** 2,
+                             doc="Area from ``area`` or ``diameter`` [m^2], None when not given.")
+    label = property(lambda self: self.preset or "custom", doc="The preset's name or 'custom'.")
 
 
 AnnealConfig = mirror("AnnealConfig", Anneal, "temperature_C time_s cap", "Anneal temperature, time and cap (SI), "
@@ -171,15 +165,10 @@ class ArrayConfig(Section):
             raise KeyProblem("selected_row", f"{self.selected_row} is out of range; allowed: [0, {self.rows - 1}]")
         return self
 
-    @property
-    def bits(self) -> int:
-        """Bits the yield is scaled to [-]."""
-        return self.array_bits if self.array_bits is not None else self.rows * self.cols
-
-    @property
-    def read_row(self) -> int:
-        """Row read in netlists: ``selected_row`` or the far (last) row."""
-        return self.rows - 1 if self.selected_row is None else self.selected_row
+    bits = property(lambda self: self.rows * self.cols if self.array_bits is None else self.array_bits,
+                    doc="Bits the yield is scaled to [-].")
+    read_row = property(lambda self: self.rows - 1 if self.selected_row is None else self.selected_row,
+                        doc="Row read in netlists: ``selected_row`` or the far (last) row.")
 
 
 AnnealMapConfig = mirror(
