@@ -77,8 +77,8 @@ class FlowConfig(Section):
             with rejected_by(FreeLayerConfig, ("write", "free_layer"), {"T": "t_curie"}):  # T < t_curie
                 layer = self.write.free_layer.build(stack)
                 if (delta := max(float(layer.delta(T)) for T in temps)) > DELTA_MAX:
-                        raise KeyProblem(("write", "free_layer", "diameter_nm"), f"the {layer.diameter / 1e-9:g} nm pillar "
-                                     f"has Delta = {delta:.3g} at {min(temps):g} K, above {DELTA_MAX:g}; give a smaller diameter")
+                    raise KeyProblem(("write", "free_layer", "diameter_nm"), f"the {layer.diameter / 1e-9:g} nm pillar has "
+                                     f"Delta = {delta:.3g} at {min(temps):g} K, above {DELTA_MAX:g}; give a smaller diameter")
         return self
 
     def to_dict(self) -> dict:

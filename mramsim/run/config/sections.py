@@ -178,9 +178,9 @@ AnnealMapConfig = mirror(
     wafer_diameter={"type": float, "default": 2 * AnnealMap.wafer_radius, "lo": 0, "hi": 1000, "lo_open": True})
 VariationConfig = mirror(
     "VariationConfig", Variation, "ra_sigma ra_die_sigma thickness_sigma_nm cd_sigma_nm tmr_sigma vth_sigma_V "
-    "defect_rate defect_tmr cd_nm anneal_map=anneal_map", "Fields of :class:`mramsim.Variation` (SI) and a wafer anneal map.",
-    cd_sigma={"lo": 0, "hi": 1e3}, cd={"lo": 0, "lo_open": True}, _unchecked=("anneal_map", "cd_sigma"),  # FlowConfig
-    anneal_map={"type": Optional[AnnealMapConfig], "default": None, "doc": "radial wafer anneal-temperature map"})
+    "defect_rate defect_tmr cd_nm anneal_map=anneal_map", "Fields of :class:`mramsim.Variation` (SI), a wafer anneal map.",
+    cd_sigma={"lo": 0, "hi": 1e3}, cd={"lo": 0, "lo_open": True}, _unchecked=("anneal_map", "cd_sigma"),  # cd_sigma:
+    anneal_map={"type": Optional[AnnealMapConfig], "default": None, "doc": "radial wafer anneal-temperature map"})  # vs CD
 
 
 class ReadConfig(mirror("ReadKeys", ReadScheme, "v_read_V sensing reference r_ref_ohm v_ref_V n_ref_pairs "
