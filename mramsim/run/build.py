@@ -15,8 +15,7 @@ from .config.sections import build_stack
 
 __all__ = ["build_stack", "build_anneal", "build_device", "build_table", "fit_options", "build_compact",
            "build_access", "build_wires", "build_array", "build_variation", "build_read", "build_free_layer",
-           "preset_compact",
-           "compact_from_config", "preset_device", "junction_cd", "measured_table"]
+           "preset_compact", "compact_from_config", "preset_device", "junction_cd", "measured_table"]
 
 
 def build_anneal(an):
