@@ -103,7 +103,7 @@ def anneal_map_kwargs(am, anneal) -> dict:
 
 def parse_config(text: str, path=None) -> FlowConfig:
     """Parse TOML ``text`` into a :class:`FlowConfig`; a :class:`ConfigError` names the dotted key and its line."""
-    where, text, data = (None if path is None else str(path)), text.removeprefix("\ufeff"), {}
+    where, text = (None if path is None else str(path)), text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
         return FlowConfig.model_validate(data).model_copy(update={"source": where, "text": text,
@@ -112,8 +112,8 @@ def parse_config(text: str, path=None) -> FlowConfig:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError("<toml>", f"not valid TOML: {exc}", line=int(m.group(1)) if m else (len(text.splitlines()) or None),
                           path=where) from None
-    except (KeyProblem, ValidationError) as exc:
-        dotted, message = (exc.key, exc.message) if isinstance(exc, KeyProblem) else explain(exc.errors()[0], data)
+    except ValidationError as exc:
+        dotted, message = explain(exc.errors()[0], data)
         lines = key_lines(text)  # the key's line, else its nearest table's
         line = next((lines[dotted[:n]] for n in range(len(dotted), 0, -1) if dotted[:n] in lines), None)
         raise ConfigError(".".join(dotted), message, line=line, path=where) from None

@@ -115,11 +115,12 @@ def mirror(name: str, cls, keys: str, doc: str, optional=False, builds=True, **o
     for names, text in re.findall(r"^(\w+(?:, \w+)*) : .*\n((?:[ \t]+.*\n?)*)", inspect.cleandoc(cls.__doc__), re.M):
         text = re.sub(r"\s*\[[^\],]*\]|``", "", " ".join(text.split()))  # a numpy docstring's first sentence, no units
         docs.update(dict.fromkeys(names.split(", "), re.split(r"(?<=\.)\s+(?=[A-Z])", text)[0].rstrip(".")))
-    for toml in keys.split():
-        attr, _, toml = toml.rpartition("=")
+    for item in keys.split():
+        attr, _, toml = item.rpartition("=")
         f = fields.get(attr.lower()) if attr else max((f for n, f in fields.items() if toml.lower() == n or toml.lower()
                                                        .startswith(n + "_")), key=lambda f: len(f.name), default=None)
-        attr, kw = attr or (f.name if f else toml), dict(over.get(attr or (f.name if f else toml), {}))
+        attr = attr or (f.name if f else toml)
+        kw = dict(over.get(attr, {}))
         if f is not None:
             t, default = str(getattr(f.type, "__name__", f.type)), (None if optional else f.default)
             typ = {"float": float, "int": int, "str": str, "bool": bool, "tuple": Floats}[t.split(" |")[0]]
