@@ -14,8 +14,8 @@ from .config import FlowConfig
 from .config.sections import build_stack
 
 __all__ = ["build_stack", "build_anneal", "build_device", "build_table", "fit_options", "build_compact",
-           "build_access", "build_wires", "build_array", "build_variation", "build_read", "preset_compact",
-           "compact_from_config", "preset_device", "junction_cd", "measured_table"]
+           "build_access", "build_wires", "build_array", "build_variation", "build_read", "build_free_layer",
+           "preset_compact", "compact_from_config", "preset_device", "junction_cd", "measured_table"]
 
 
 def build_anneal(an):
@@ -137,7 +137,7 @@ def build_array(cfg: FlowConfig, mtj, *, rows: int | None = None, cols: int | No
 def build_variation(cfg: FlowConfig, stack=None, anneal=None):
     """The :class:`mramsim.Variation` of [variation] (with its AnnealMap for ``stack``/``anneal``)."""
     from ..array.variation import AnnealMap, Variation
-    from .config.flow_config import anneal_map_kwargs
+    from .config import anneal_map_kwargs
 
     var = cfg.variation
     amap = None
@@ -150,6 +150,12 @@ def build_variation(cfg: FlowConfig, stack=None, anneal=None):
 def build_read(cfg: FlowConfig, **changes):
     """The :class:`mramsim.ReadScheme` of [read] (``changes`` applied, e.g. a sweep point)."""
     return cfg.read.build(**changes)
+
+
+def build_free_layer(cfg: FlowConfig, stack):
+    """The :class:`mramsim.physics.switching.FreeLayer` of [write.free_layer] (diameter omitted: the junction
+    diameter ``sqrt(4 A / pi)`` of ``stack``, so the write and read models describe the same pillar)."""
+    return cfg.write.free_layer.build(stack)
 
 
 def junction_cd(cfg: FlowConfig, stack) -> float:

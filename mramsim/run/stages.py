@@ -314,15 +314,15 @@ def _error_budget(cfg: FlowConfig, arr, var, read, folder: Path) -> dict:
     RA, TMR and V_th sigmas (``WriteVariation`` defaults for Delta and I_c0)."""
     from ..array.budget import MECHANISMS, error_budget
     from ..array.write import WriteCircuit, WriteVariation
-    from ..physics.switching.macrospin import FreeLayer
     from ..plotting.margin import plot_budget_shmoo
 
     w = cfg.write
+    layer = build.build_free_layer(cfg, build.build_stack(cfg.stack))
     circuit = WriteCircuit(rows=arr.rows, row=arr.rows - 1, r_bl=arr.wires.r_bl, r_sl=arr.wires.r_sl,
                            nmos=arr.access, v_wl=arr.v_wl)
     wvar = WriteVariation(sigma_ra=var.ra_sigma, sigma_tmr=var.tmr_sigma, sigma_vth=var.vth_sigma,
                           sigma_ra_die=var.ra_die_sigma)
-    b = error_budget(arr, var, read, FreeLayer(), v_read=w.v_read, v_write=w.v_write, pulse_width=w.pulse_width,
+    b = error_budget(arr, var, read, layer, v_read=w.v_read, v_write=w.v_write, pulse_width=w.pulse_width,
                      temperature=w.temperature or (read.temperature,), retention_time=w.retention_time,
                      n_reads=w.n_reads, n_bits=cfg.array.bits, ecc=w.ecc, n_write=w.n_write,
                      seed=cfg.montecarlo.seed, circuit=circuit, write_variation=wvar)

@@ -293,3 +293,27 @@ def test_describe_shows_units_and_ranges():
     line = next(l for l in text.splitlines() if l.strip().startswith("n_t "))
     assert "[1, 200]" in line
     assert "[compact]" in text and "v_window_V" in text
+
+
+def test_mirrored_tables_take_defaults_and_docs_from_their_classes():
+    from dataclasses import fields
+
+    from mramsim.array.read import ReadScheme
+    from mramsim.array.variation import Variation
+
+    cfg = parse_config("")
+    for section, cls, own in ((cfg.read, ReadScheme, {"sa_offset_sigma"}), (cfg.variation, Variation, {"anneal"})):
+        for f in fields(cls):
+            if f.name in type(section).model_fields and f.name not in own:
+                assert getattr(section, f.name) == f.default, f.name
+    assert cfg.read.sa_offset_sigma == 5e-3 != ReadScheme().sa_offset_sigma  # the study default, documented
+    assert all(v is None for v in cfg.array.access.__dict__.values())      # unset: the class's own defaults
+    assert "Channel width" in describe()                                     # w_nm's doc, from AccessNMOS
+
+
+def test_write_arrays_checked_per_element_with_key_and_line():
+    text = GOOD + "\n[write]\nenabled = true\nv_write_V = [0.9,\n  7.0]\n"
+    with pytest.raises(ConfigError) as ei:
+        parse_config(text, "w.toml")
+    assert ei.value.key == "write.v_write_V" and ei.value.line == _line_of(text, "v_write_V")
+    assert "7.0 is out of range; allowed: (0, 5] V" in str(ei.value)

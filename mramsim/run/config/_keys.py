@@ -3,54 +3,39 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import math
+import operator
 import re
 from contextlib import contextmanager
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Optional, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
+from ..._text import check_name
 from ...constants import T0_CELSIUS, eV
 from ...errors import ParameterError
 
-#: unit label -> (scale, offset): SI = x * scale + offset (units missing here need no conversion)
-_UNITS = {"C": (1.0, T0_CELSIUS), "nm": (1e-9, 0.0), "nm^2": (1e-9**2, 0.0), "eV": (eV, 0.0), "mm": (1e-3, 0.0)}
-
-#: TOML key suffix -> unit label
-_SUFFIX = {"C": "C", "nm": "nm", "nm2": "nm^2", "eV": "eV", "mm": "mm", "V": "V", "s": "s", "ohm": "ohm", "F": "F", "S": "S"}
+#: TOML key suffix -> (scale, offset): SI = x * scale + offset; the other unit suffixes are SI already
+_UNITS = {"C": (1.0, T0_CELSIUS), "nm": (1e-9, 0.0), "nm2": (1e-9**2, 0.0), "eV": (eV, 0.0), "mm": (1e-3, 0.0)}
+_SUFFIXES = {*_UNITS, "V", "s", "ohm", "F", "S", "K"}
+Floats = tuple[Annotated[float, Strict()], ...]  # a TOML array of numbers
 
 
 def si(x, unit: str = ""):
-    """``x`` given in ``unit`` converted to SI."""
-    a, b = _UNITS.get(unit, (None, None))
-    return x if a is None else (x + b if a == 1.0 else x * a)
-
-
-def from_si(x, unit: str = ""):
-    """Inverse of :func:`si` (for display)."""
-    if unit not in _UNITS or x is None or isinstance(x, (bool, str)):
-        return x
-    a, b = _UNITS[unit]
-    return [(v - b) / a for v in x] if isinstance(x, (list, tuple)) else (x - b) / a
-
-
-def default_of(cls, name: str):
-    """The default of field ``name`` of dataclass ``cls`` (one source of truth)."""
-    return {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}[name]
+    """``x`` given in ``unit`` (a key suffix) converted to SI."""
+    a, b = _UNITS.get(unit, (None, 0.0))
+    return x if a is None else (x + b if b else x * a)
 
 
 def key(toml: str, default: Any = None, lo=None, hi=None, lo_open=False, hi_open=False, doc: str = "", **kw):
-    """A config key: TOML name ``toml``, SI ``default``, range ``lo``..``hi`` in the key's unit (the name's suffix
-    after the last ``_``, one of :data:`_SUFFIX`; compound units ``_per_`` are not converted)."""
-    unit = "" if "_per_" in toml else _SUFFIX.get(toml.rsplit("_", 1)[-1] if "_" in toml else "", "")
-    extra, bounds = {"unit": unit}, {}
-    if lo is not None:
-        bounds["gt" if lo_open else "ge"] = si(lo, unit)
-    if hi is not None:
-        bounds["lt" if hi_open else "le"] = si(hi, unit)
-    if bounds:
-        extra["range"] = (("(" if lo_open else "[") + ("-inf" if lo is None else f"{lo:g}") + ", "
-                          + ("inf)" if hi is None else f"{hi:g}" + (")" if hi_open else "]")) + (f" {unit}" if unit else ""))
-    return Field(default, alias=toml, description=doc, json_schema_extra=extra, **bounds, **kw)
+    """A config key: TOML name ``toml``, SI ``default``, range ``lo``..``hi`` in the key's unit (of each element of
+    an array; the unit is the name's suffix after the last ``_``, one of :data:`_SUFFIXES`; ``_per_``: not converted)."""
+    unit = "" if "_per_" in toml or (u := toml.rsplit("_", 1)[-1]) not in _SUFFIXES else u
+    bounds = {b: si(v, unit) for b, v in (("gt" if lo_open else "ge", lo), ("lt" if hi_open else "le", hi)) if v is not None}
+    rng = bounds and (("(" if lo_open else "[") + ("-inf" if lo is None else f"{lo:g}") + ", " + ("inf)" if hi is None else
+                      f"{hi:g}" + (")" if hi_open else "]")) + (f" {unit}".replace("nm2", "nm^2") if unit else ""))
+    return Field(default, alias=toml, description=doc, json_schema_extra={"unit": unit, "bounds": bounds, "range": rng}, **kw)
 
 
 class KeyProblem(ValueError):
@@ -61,25 +46,16 @@ class KeyProblem(ValueError):
         super().__init__(message)
 
 
-def one_of(valid, what: str = ""):
+def one_of(valid):
     """Annotated validator: the value must be one of ``valid`` (a registry: read when checking)."""
     def check(v):
-        if v not in (names := tuple(valid() if callable(valid) else valid)):
-            raise KeyProblem((), f"{v!r} is not known; allowed: " + ", ".join(repr(c) for c in names))
+        if v not in valid:
+            raise KeyProblem((), f"{v!r} is not known; allowed: " + ", ".join(repr(c) for c in valid))
         return v
     return AfterValidator(check)
 
 
-def identifier(v):
-    """Annotated validator: a name that may reach a netlist (:func:`mramsim._text.check_name`)."""
-    from ..._text import check_name
-    try:
-        return check_name("name", v)
-    except ParameterError as exc:
-        raise KeyProblem((), f"{v!r} is not a valid name; allowed: {exc.allowed}") from None
-
-
-Name = Annotated[str, AfterValidator(identifier)]
+Name = Annotated[str, AfterValidator(lambda v: check_name("name", v))]  # a name that may reach a netlist
 
 
 class Section(BaseModel):
@@ -90,20 +66,30 @@ class Section(BaseModel):
                               allow_inf_nan=False, validate_default=False)
     _builds: ClassVar = None
     _unchecked: ClassVar = ()
+    _unknown: ClassVar = "unknown key; valid keys here"
 
     @model_validator(mode="before")
     @classmethod
     def _to_si(cls, data):
+        """Unknown keys, units (to SI) and ranges, before the types (so that a message shows the value as given)."""
         if not isinstance(data, dict):
             return data
-        out, num = dict(data), lambda x: isinstance(x, (int, float)) and not isinstance(x, bool)
+        if unknown := [k for k in data if k not in (names := [f.alias for f in cls.model_fields.values() if f.alias])]:
+            raise KeyProblem(unknown[0], f"{cls._unknown}: " + ", ".join(names))
+        num = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)  # noqa: E731
         for f in cls.model_fields.values():
-            unit, v = (f.json_schema_extra or {}).get("unit", ""), out.get(f.alias)
-            if unit in _UNITS and num(v):
-                out[f.alias] = si(float(v), unit)
-            elif unit in _UNITS and isinstance(v, list) and all(num(x) for x in v):
-                out[f.alias] = [si(float(x), unit) for x in v]
-        return out
+            ex, raw = f.json_schema_extra or {}, data.get(f.alias)
+            xs, seq = raw if isinstance(raw, list) else [raw], tuple in map(get_origin, (f.annotation, *get_args(f.annotation)))
+            if not all(map(num, xs)) or isinstance(raw, list) != seq or f.annotation in (int, Optional[int]) and any(
+                    isinstance(x, float) for x in xs):
+                continue  # a type error: pydantic's
+            if ex.get("unit") in _UNITS:
+                xs = [si(float(x), ex["unit"]) for x in xs]
+                data = {**data, f.alias: xs if isinstance(raw, list) else xs[0]}
+            for r, x in zip(raw if isinstance(raw, list) else [raw], xs):
+                if not all(getattr(operator, op)(x, b) for op, b in ex.get("bounds", {}).items()):
+                    raise KeyProblem(f.alias, f"{r!r} is out of range; allowed: {ex['range']}")
+        return data
 
     @model_validator(mode="after")
     def _build(self):
@@ -114,12 +100,37 @@ class Section(BaseModel):
 
     @classmethod
     def alias(cls, attr: str) -> str | None:
-        f = cls.model_fields.get(attr)
-        return None if f is None else f.alias
+        return getattr(cls.model_fields.get(attr), "alias", None)
 
     def given(self) -> dict:
         """The keys given (not None), by SI attribute name."""
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def mirror(name: str, cls, keys: str, doc: str, optional=False, builds=True, **over) -> type:
+    """A :class:`Section` of the fields of dataclass ``cls``: ``keys`` are TOML keys, each a field's name (any
+    case) with its unit suffix, or ``attr=key``. Defaults (None if ``optional``: the preset's or class's value)
+    and docs from ``cls``, checked by it (``builds``); ``over[attr]``: ``type`` and :func:`key` arguments."""
+    fields, docs, ns, ann = {f.name.lower(): f for f in dataclasses.fields(cls)}, {}, {}, {}
+    for names, text in re.findall(r"^(\w+(?:, \w+)*) : .*\n((?:[ \t]+.*\n?)*)", inspect.cleandoc(cls.__doc__), re.M):
+        text = re.sub(r"\s*\[[^\],]*\]|``", "", " ".join(text.split()))  # a numpy docstring's first sentence, no units
+        docs.update(dict.fromkeys(names.split(", "), re.split(r"(?<=\.)\s+(?=[A-Z])", text)[0].rstrip(".")))
+    for item in keys.split():
+        attr, _, toml = item.rpartition("=")
+        f = fields.get(attr.lower()) if attr else max((f for n, f in fields.items() if toml.lower() == n or toml.lower()
+                                                       .startswith(n + "_")), key=lambda f: len(f.name), default=None)
+        attr = attr or (f.name if f else toml)
+        kw = dict(over.get(attr, {}))
+        if f is not None:
+            t, default = str(getattr(f.type, "__name__", f.type)), (None if optional else f.default)
+            typ = {"float": float, "int": int, "str": str, "bool": bool, "tuple": Floats}[t.split(" |")[0]]
+            kw = {"doc": docs.get(f.name, ""), "default": ... if default is dataclasses.MISSING else default, **kw}
+            kw.setdefault("type", Optional[typ] if optional or "None" in t or kw["default"] is None else typ)
+            if typ is Floats:
+                kw = {"strict": False, "min_length": len(f.default), "max_length": len(f.default), **kw}
+        ann[attr], ns[attr] = kw.pop("type"), key(toml, **kw)
+    return type(name, (Section,), {"__annotations__": ann, "__doc__": doc, "__module__": __name__,
+                                   "_builds": cls if builds else None, **ns, **{k: v for k, v in over.items() if k[0] == "_"}})
 
 
 @contextmanager
@@ -137,83 +148,48 @@ _HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEYLINE = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*=""")
 
 
-def _split_dotted(s: str) -> tuple:
-    return tuple(p.strip("\"'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.\s]+', s))
-
-
 def key_lines(text: str) -> dict:
     """Map dotted key paths (tuples) to their 1-based lines in ``text`` (tables: the header's line;
     keys: the line of ``key =``). tomllib reports no positions, so the text is scanned here."""
     lines, table, in_multiline = {}, (), None
+    split = lambda s: tuple(p.strip("\"'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.\s]+', s))  # noqa: E731
     for i, raw in enumerate(text.splitlines(), start=1):
         if in_multiline:
             in_multiline = None if raw.count(in_multiline) % 2 == 1 else in_multiline
         elif m := _HEADER.match(raw):
-            table = _split_dotted(m.group(1))
+            table = split(m.group(1))
             lines.setdefault(table, i)
         elif m := _KEYLINE.match(raw):
-            path = table + _split_dotted(m.group(1))
+            path = table + split(m.group(1))
             for p in range(len(table) + 1, len(path) + 1):  # dotted keys define their tables
                 lines.setdefault(path[:p], i)
             in_multiline = next((q for q in ("'''", '"""') if raw[m.end():].count(q) % 2 == 1), None)
     return lines
 
 
-def line_of(lines: dict, dotted: tuple):
-    """Line of ``dotted`` or of its nearest enclosing table (None if absent)."""
-    while dotted and dotted not in lines:
-        dotted = dotted[:-1]
-    return lines.get(dotted) if dotted else None
-
-
 _TYPE_WORDS = {"int": "an integer", "float": "a number", "bool": "true or false", "string": "a string",
                "tuple": "an array", "list": "an array", "model": "a table", "dict": "a table"}
 
 
-def explain(err: dict, data, model: type) -> tuple[tuple, str]:
+def explain(err: dict, data) -> tuple[tuple, str]:
     """(dotted TOML path, message) of one pydantic error dict."""
     raw, typ, ctx = data, err["type"], err.get("ctx") or {}
-    for part in err["loc"]:
+    for part in err["loc"]:  # the value as given
         try:
             raw = raw[part]
         except (KeyError, IndexError, TypeError):
             raw = None
-            break
     path, exc = tuple(p for p in err["loc"] if isinstance(p, str)), ctx.get("error")
     if isinstance(exc, KeyProblem):
         return path + exc.key, exc.message
-    if typ == "extra_forbidden":
-        sub = _sub_model(model, path[:-1])
-        names = ", ".join(f"[{f.alias or n}]" if not path[:-1] else f.alias or n
-                          for n, f in (sub.model_fields.items() if sub else ()) if not f.exclude)
-        return path, "unknown key; " + (f"valid {'keys here' if path[:-1] else 'tables'}: {names}" if sub else "")
     if typ == "missing":
         return path, f"is required in [{'.'.join(path[:-1])}]"
-    if typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        sub = _sub_model(model, path[:-1])
-        f = sub and sub.model_fields.get(_attr(sub, path[-1]))
-        return path, f"{raw!r} is out of range; allowed: " + ((f.json_schema_extra or {}).get("range", "") if f else "")
     if typ == "finite_number":
         return path, f"must be finite, got {raw!r}"
     if typ in ("too_short", "too_long"):
-        return path, f"must have {ctx.get('min_length', ctx.get('max_length'))} elements, got " \
-                     f"{len(raw) if isinstance(raw, list) else raw!r}"
+        return path, f"must have {ctx.get('min_length', ctx.get('max_length'))} elements, got " + repr(
+            len(raw) if isinstance(raw, list) else raw)
     for word, text in _TYPE_WORDS.items():
         if typ.startswith(word):
             return path, f"must be {text}, got {type(raw).__name__} {raw!r}"
     return path, (f"rejected: {exc}" if exc is not None else err["msg"])
-
-
-def _sub_model(model: type, path: tuple):
-    for part in path:
-        f = model.model_fields.get(_attr(model, part))
-        ann = getattr(f, "annotation", None)
-        cand = [a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)]
-        if not cand:
-            return None
-        model = cand[0]
-    return model
-
-
-def _attr(model: type, alias: str):
-    return next((n for n, f in model.model_fields.items() if (f.alias or n) == alias), None)

@@ -1,6 +1,5 @@
-"""The config's tables: one pydantic model per TOML table, one declaration per key. Defaults and
-limits come from the classes a table configures; a table's validator builds its class once so that
-the class's own checks run at load time, mapped back to the key that caused them."""
+"""The config's tables, one declaration per key; a table builds the class it configures once, so that the class's
+own checks run at load time (mapped back to the key), and takes its defaults and limits from it."""
 from __future__ import annotations
 
 import inspect
@@ -11,28 +10,24 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, Strict, model_validator
 
+from ...array.ecc import ECC_PRESETS
 from ...array.read import REFERENCES, SENSING, ReadScheme
 from ...array.variation import AnnealMap, Variation
 from ...circuit.elements import AccessNMOS, Wires
 from ...compact.export import DIALECTS
 from ...compact.fit import fit_compact
+from ...materials import Barrier, Electrode
 from ...parallel.executor import EXECUTORS
 from ...physics.device import T_RANGE, V_MAX
+from ...physics.switching.macrospin import FreeLayer
 from ...stack import CAPS, PRESETS, Anneal
-from ._keys import KeyProblem, Name, Section, default_of, key, one_of, rejected_by, si
+from ._keys import Floats, KeyProblem, Name, Section, key, mirror, one_of, rejected_by, si
 
-#: The preset of a config without ``[stack] preset`` and without an explicit stack.
-DEFAULT_PRESET = "cofeb_mgo"
+DEFAULT_PRESET = "cofeb_mgo"  #: the preset of a config without ``[stack] preset`` and without an explicit stack
 _FIT = inspect.signature(fit_compact).parameters
 _T_LO_C, _T_HI_C = T_RANGE[0] - 273.15, T_RANGE[1] - 273.15
-Floats = tuple[Annotated[float, Strict()], ...]  # a TOML array of numbers
 Opt = Optional[float]
 _DASK_ADDRESS = re.compile(r"(tcp|tls|ucx)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}")
-
-
-def _d(cls, name, toml=None, **kw):
-    """A key whose default is the field ``name`` of dataclass ``cls`` (TOML key ``toml`` or ``name``)."""
-    return key(toml or name, default_of(cls, name), **kw)
 
 
 def check_executor(v: str) -> str:
@@ -51,34 +46,16 @@ class RunConfig(Section):
     progress: bool = key("progress", True, doc="tqdm progress bars")
 
 
-class BarrierConfig(Section):
-    """Fields of :class:`mramsim.Barrier` to set (SI; None: the preset's or the class's value)."""
-    name: Optional[str] = key("name")
-    height: Opt = key("height_eV")
-    thickness: Opt = key("thickness_nm")
-    mass_ratio: Opt = key("mass_ratio")
-    asymmetry: Opt = key("asymmetry_eV")
-    channel_offsets: Optional[Floats] = key("channel_offsets_eV", strict=False, min_length=4, max_length=4)
-
-
-class ElectrodeConfig(Section):
-    """Fields of :class:`mramsim.Electrode` to set (SI)."""
-    name: Optional[str] = key("name")
-    dos_up: Opt = key("dos_up", doc="majority DOS at E_F [arb.]")
-    dos_down: Opt = key("dos_down", doc="minority DOS at E_F [arb.]")
-    velocity_up: Opt = key("velocity_up_m_per_s")
-    velocity_down: Opt = key("velocity_down_m_per_s")
-    weights_up: Optional[Floats] = key("weights_up", strict=False, min_length=4, max_length=4,
-                                       doc="Delta1, Delta5, Delta2, Delta2' weights")
-    weights_down: Optional[Floats] = key("weights_down", strict=False, min_length=4, max_length=4)
-    fermi_energy: Opt = key("fermi_energy_eV")
-    spin_wave_alpha: Opt = key("spin_wave_alpha_per_K1p5")
-    boron_fraction: Opt = key("boron_fraction")
+BarrierConfig = mirror("BarrierConfig", Barrier, "name height_eV thickness_nm mass_ratio asymmetry_eV channel_offsets_eV",
+                       "Fields of :class:`mramsim.Barrier` to set (SI; None: the preset's or the class's value).",
+                       optional=True, builds=False)
+ElectrodeConfig = mirror("ElectrodeConfig", Electrode, "name dos_up dos_down velocity_up_m_per_s velocity_down_m_per_s "
+                         "weights_up weights_down fermi_energy_eV spin_wave_alpha_per_K1p5 boron_fraction",
+                         "Fields of :class:`mramsim.Electrode` to set (SI).", optional=True, builds=False)
 
 
 class StackConfig(Section):
-    """The stack: ``preset`` plus overrides, or explicit (``preset`` None: [stack.barrier],
-    [stack.left] and [stack.right] all given). Lengths [m], area [m^2], resistance [ohm]."""
+    """The stack: ``preset`` plus overrides, or explicit ([stack.barrier], [stack.left], [stack.right]) (SI)."""
     preset: Annotated[Optional[str], one_of(PRESETS)] = key(
         "preset", None, doc=f"base preset (default {DEFAULT_PRESET!r} unless the stack is explicit)")
     thickness: Opt = key("thickness_nm", doc="barrier thickness")
@@ -89,9 +66,8 @@ class StackConfig(Section):
     diffuse_fraction: Opt = key("diffuse_fraction")
     crystalline_as_grown: Opt = key("crystalline_as_grown")
     coherent_barrier: Optional[bool] = key("coherent_barrier")
-    measurement: Optional[str] = key(
-        "measurement", None, doc="a measurement file (CSV/TSV, docs/measure.md; relative to the config): "
-        "the R(V,T) table is resampled from it instead of computed by the physics")
+    measurement: Optional[str] = key("measurement", None, doc="a measurement file (CSV/TSV, docs/measure.md; relative "
+                                     "to the config): the R(V,T) table is resampled from it, not computed")
     barrier: BarrierConfig = key("barrier", BarrierConfig(), doc="barrier fields")
     left: ElectrodeConfig = key("left", ElectrodeConfig(), doc="reference electrode")
     right: ElectrodeConfig = key("right", ElectrodeConfig(), doc="free electrode")
@@ -109,37 +85,25 @@ class StackConfig(Section):
             raise KeyProblem("area_nm2", "give either stack.diameter_nm or stack.area_nm2, not both")
         if self.thickness is not None and self.barrier.thickness is not None:
             raise KeyProblem(("barrier", "thickness_nm"), "also given as stack.thickness_nm; give it once")
-        for sub, need in () if self.preset else (("barrier", ("height", "thickness")), ("left", ("dos_up", "dos_down")),
-                                                  ("right", ("dos_up", "dos_down"))):
-            for attr in need:
-                if getattr(getattr(self, sub), attr) is None and not (attr == "thickness" and self.thickness is not None):
-                    raise KeyProblem((sub, getattr(self, sub).alias(attr)), "is required for an explicit stack (no stack.preset)")
+        for sub, attr in () if self.preset else (("barrier", "height"), ("barrier", "thickness"), ("left", "dos_up"),
+                                                 ("left", "dos_down"), ("right", "dos_up"), ("right", "dos_down")):
+            if getattr(getattr(self, sub), attr) is None and not (attr == "thickness" and self.thickness is not None):
+                raise KeyProblem((sub, getattr(self, sub).alias(attr)), "is required for an explicit stack (no stack.preset)")
         if self.preset is None and self.junction_area is None:
             raise KeyProblem("diameter_nm", "is required for an explicit stack (or stack.area_nm2)")
         return self
 
-    @property
-    def junction_area(self) -> float | None:
-        """Area from ``area`` or ``diameter`` [m^2], None when not given."""
-        return self.area if self.area is not None else (
-            None if self.diameter is None else math.pi * (0.5 * self.diameter) ** 2)
-
-    @property
-    def label(self) -> str:
-        return self.preset or "custom"
+    junction_area = property(lambda self: self.area if self.diameter is None else math.pi * (0.5 * self.diameter) ** 2,
+                             doc="Area from ``area`` or ``diameter`` [m^2], None when not given.")
+    label = property(lambda self: self.preset or "custom", doc="The preset's name or 'custom'.")
 
 
-class AnnealConfig(Section):
-    """Anneal temperature [K], time [s] and cap (checked by :class:`mramsim.Anneal`)."""
-    _builds = Anneal
-    temperature: float = key("temperature_C", ..., doc="anneal temperature")
-    time: float = _d(Anneal, "time", "time_s")
-    cap: Annotated[str, one_of(CAPS)] = _d(Anneal, "cap")
+AnnealConfig = mirror("AnnealConfig", Anneal, "temperature_C time_s cap", "Anneal temperature, time and cap (SI), "
+                      "checked by :class:`mramsim.Anneal`.", cap={"type": Annotated[str, one_of(CAPS)]})
 
 
 class DeviceConfig(Section):
-    """R(V,T) grid: bias in [-v_max, v_max] [V] with n_v points, T in [t_min, t_max] [K]
-    (limits of :meth:`mramsim.MTJDevice.rv_table`)."""
+    """R(V,T) grid: n_v biases in [-v_max, v_max], n_t temperatures in [t_min, t_max] (limits of the physics)."""
     v_max: float = key("v_max_V", 0.6, 0, V_MAX, lo_open=True, doc="table covers [-v_max, v_max]")
     n_v: int = key("n_v", 61, lo=3, hi=1001)
     t_min: float = key("t_min_C", si(-40.0, "C"), _T_LO_C, _T_HI_C, doc="lowest table temperature")
@@ -178,28 +142,11 @@ class ExportConfig(Section):
     statistical: bool = key("statistical", False, doc="also write the Monte Carlo variant")
 
 
-class AccessConfig(Section):
-    """Fields of :class:`mramsim.AccessNMOS` to set (SI; None: the class default)."""
-    _builds = AccessNMOS
-    W: Opt = key("w_nm", doc="channel width")
-    L: Opt = key("l_nm", doc="channel length")
-    VTO: Opt = key("vto_V", doc="threshold at tnom")
-    KP: Opt = key("kp_A_per_V2")
-    LAMBDA: Opt = key("lambda_per_V")
-    G_OFF: Opt = key("g_off_S", doc="off leakage")
-    TNOM: Opt = key("tnom_C", doc="temperature of the parameters")
-    TCV: Opt = key("tcv_V_per_K")
-    BEX: Opt = key("bex", doc="mobility temperature exponent")
-    TCG: Opt = key("tcg_per_K")
-
-
-class WiresConfig(Section):
-    """Fields of :class:`mramsim.Wires` to set (per cell pitch, SI)."""
-    _builds = Wires
-    r_bl: Opt = key("r_bl_ohm", doc="bit-line R per cell pitch")
-    r_sl: Opt = key("r_sl_ohm", doc="source-line R per cell pitch")
-    c_bl: Opt = key("c_bl_F")
-    c_sl: Opt = key("c_sl_F")
+AccessConfig = mirror("AccessConfig", AccessNMOS, "w_nm l_nm vto_V kp_A_per_V2 lambda_per_V g_off_S tnom_C tcv_V_per_K "
+                      "bex tcg_per_K", "Fields of :class:`mramsim.AccessNMOS` to set (SI; None: the class default).",
+                      optional=True)
+WiresConfig = mirror("WiresConfig", Wires, "r_bl_ohm r_sl_ohm c_bl_F c_sl_F",
+                     "Fields of :class:`mramsim.Wires` to set (per cell pitch, SI).", optional=True)
 
 
 class ArrayConfig(Section):
@@ -218,56 +165,29 @@ class ArrayConfig(Section):
             raise KeyProblem("selected_row", f"{self.selected_row} is out of range; allowed: [0, {self.rows - 1}]")
         return self
 
-    @property
-    def bits(self) -> int:
-        """Bits the yield is scaled to [-]."""
-        return self.array_bits if self.array_bits is not None else self.rows * self.cols
-
-    @property
-    def read_row(self) -> int:
-        """Row read in netlists: ``selected_row`` or the far (last) row."""
-        return self.rows - 1 if self.selected_row is None else self.selected_row
+    bits = property(lambda self: self.rows * self.cols if self.array_bits is None else self.array_bits,
+                    doc="Bits the yield is scaled to [-].")
+    read_row = property(lambda self: self.rows - 1 if self.selected_row is None else self.selected_row,
+                        doc="Row read in netlists: ``selected_row`` or the far (last) row.")
 
 
-class AnnealMapConfig(Section):
-    """Radial wafer anneal map (fields of :class:`mramsim.AnnealMap`; time and cap from [anneal])."""
-    t_center: float = key("center_temperature_C", ..., doc="anneal temperature at the wafer center")
-    t_edge: float = key("edge_temperature_C", ..., doc="anneal temperature at the wafer edge")
-    wafer_diameter: float = key("wafer_diameter_mm", 2 * default_of(AnnealMap, "wafer_radius"),
-                                0, 1000, lo_open=True)
-    profile_exponent: float = _d(AnnealMap, "profile_exponent", doc="T(r) = T_c + (T_e - T_c) (r/R)^p")
-    grid_points: int = _d(AnnealMap, "grid_points", doc="anneal temperatures solved with the physics")
+AnnealMapConfig = mirror(
+    "AnnealMapConfig", AnnealMap, "t_center=center_temperature_C t_edge=edge_temperature_C "
+    "wafer_diameter=wafer_diameter_mm profile_exponent grid_points", "Radial wafer anneal map (fields of "
+    ":class:`mramsim.AnnealMap`; time and cap from [anneal]).", builds=False,
+    wafer_diameter={"type": float, "default": 2 * AnnealMap.wafer_radius, "lo": 0, "hi": 1000, "lo_open": True})
+VariationConfig = mirror(
+    "VariationConfig", Variation, "ra_sigma ra_die_sigma thickness_sigma_nm cd_sigma_nm tmr_sigma vth_sigma_V "
+    "defect_rate defect_tmr cd_nm anneal_map=anneal_map", "Fields of :class:`mramsim.Variation` (SI), a wafer anneal map.",
+    cd_sigma={"lo": 0, "hi": 1e3}, cd={"lo": 0, "lo_open": True}, _unchecked=("anneal_map", "cd_sigma"),  # cd_sigma:
+    anneal_map={"type": Optional[AnnealMapConfig], "default": None, "doc": "radial wafer anneal-temperature map"})  # vs CD
 
 
-class VariationConfig(Section):
-    """Fields of :class:`mramsim.Variation`: sigmas of ln RA and ln TMR [-], thickness and CD
-    sigmas [m], Vth sigma [V], defect rate [-], nominal CD [m]; optional anneal map."""
-    ra_sigma: float = _d(Variation, "ra_sigma", doc="cell-to-cell sigma of ln RA")
-    ra_die_sigma: float = _d(Variation, "ra_die_sigma", doc="die-to-die sigma of ln RA")
-    thickness_sigma: float = _d(Variation, "thickness_sigma", "thickness_sigma_nm")
-    cd_sigma: float = _d(Variation, "cd_sigma", "cd_sigma_nm", lo=0, hi=1e3)
-    tmr_sigma: float = _d(Variation, "tmr_sigma", doc="residual sigma of ln TMR")
-    vth_sigma: float = _d(Variation, "vth_sigma", "vth_sigma_V")
-    defect_rate: float = _d(Variation, "defect_rate", doc="per-bit crystallization defect probability")
-    defect_tmr: float = _d(Variation, "defect_tmr", doc="low-bias TMR of a defective bit")
-    cd: Opt = _d(Variation, "cd", "cd_nm", lo=0, lo_open=True, doc="nominal junction diameter (default: from the area)")
-    anneal_map: Optional[AnnealMapConfig] = key("anneal_map", None, doc="radial wafer anneal-temperature map")
-    _builds, _unchecked = Variation, ("anneal_map", "cd_sigma")  # cd_sigma: checked by FlowConfig (the CD)
-
-
-class ReadConfig(Section):
-    """Fields of :class:`mramsim.ReadScheme`: bias [V], sensing, reference, reference resistor
-    [ohm] / voltage [V], pairs, SA offset sigma [V], sense transimpedance [ohm], temperature [K]."""
-    v_read: float = _d(ReadScheme, "v_read", "v_read_V")
-    sensing: Annotated[str, one_of(SENSING)] = _d(ReadScheme, "sensing")
-    reference: Annotated[str, one_of(REFERENCES)] = _d(ReadScheme, "reference")
-    r_ref: Opt = _d(ReadScheme, "r_ref", "r_ref_ohm", doc="fixed reference resistor (default: midpoint of the nominal paths)")
-    v_ref: Opt = _d(ReadScheme, "v_ref", "v_ref_V", doc="fixed reference voltage (voltage sensing)")
-    n_ref_pairs: int = _d(ReadScheme, "n_ref_pairs", doc="for reference = 'averaged'")
-    sa_offset_sigma: float = key("sa_offset_sigma_V", 5e-3)  # a study default, unlike ReadScheme's ideal SA
-    r_sense: float = _d(ReadScheme, "r_sense", "r_sense_ohm", doc="sense transimpedance (offset -> current)")
-    temperature: float = _d(ReadScheme, "temperature", "temperature_C", doc="read temperature")
-    _builds = ReadScheme
+class ReadConfig(mirror("ReadKeys", ReadScheme, "v_read_V sensing reference r_ref_ohm v_ref_V n_ref_pairs "
+                        "sa_offset_sigma_V r_sense_ohm temperature_C", "", sensing={"type": Annotated[str, one_of(SENSING)]},
+                        reference={"type": Annotated[str, one_of(REFERENCES)]},
+                        sa_offset_sigma={"default": 5e-3})):  # a study default, unlike ReadScheme's ideal SA
+    """Fields of :class:`mramsim.ReadScheme` (SI), checked by it."""
 
     def build(self, **changes):
         """The :class:`mramsim.ReadScheme` (with ``changes`` applied, e.g. for sweeps)."""
@@ -283,8 +203,7 @@ class MonteCarloConfig(Section):
 
 
 class SweepsConfig(Section):
-    """Sweep values: read bias [V], read temperature [K], anneal temperature [K] (each value is
-    checked by the class it goes to: ReadScheme, Anneal)."""
+    """Read bias, read temperature and anneal temperature sweeps (SI; checked by ReadScheme and Anneal)."""
     v_read: Floats = key("v_read_V", (), strict=False)
     temperature: Floats = key("temperature_C", (), strict=False)
     anneal_temperature: Floats = key("anneal_temperature_C", (), strict=False)
@@ -292,20 +211,19 @@ class SweepsConfig(Section):
 
     @model_validator(mode="after")
     def _check(self):
-        for attr, make in (("v_read", lambda x: ReadScheme(v_read=x)), ("temperature", lambda x: ReadScheme(temperature=x)),
-                           ("anneal_temperature", lambda x: Anneal(temperature=x))):
+        for attr, cls, arg in (("v_read", ReadScheme, "v_read"), ("temperature", ReadScheme, "temperature"),
+                               ("anneal_temperature", Anneal, "temperature")):
             for x in getattr(self, attr):
-                with rejected_by(SweepsConfig, attr_map={attr: attr, "v_read": attr, "temperature": attr}):
-                    make(x)
+                with rejected_by(SweepsConfig, attr_map={arg: attr}):
+                    cls(**{arg: x})
         return self
 
 
 class YieldConfig(Section):
-    """Die yield of the macro (:func:`mramsim.array.yield_.read_yield`): codes, data bits per word,
-    periphery sharing (columns per sense amplifier / reference pair; omit: per read), integration sizes."""
+    """Die yield of the macro (:func:`mramsim.array.yield_.read_yield`): codes, sharing, integration sizes."""
     enabled: bool = key("enabled", False, doc="compute the die yield in the margin stage")
-    ecc: tuple[Annotated[str, one_of(("none", "secded", "bch2", "bch3", "bch4"))], ...] = key(
-        "ecc", ("none", "secded"), doc="codes: none, secded, bch2, bch3, bch4", strict=False)
+    ecc: tuple[Annotated[str, one_of(ECC_PRESETS)], ...] = key("ecc", ("none", "secded"), strict=False,
+                                                                doc="codes: " + ", ".join(ECC_PRESETS))
     k: int = key("data_bits_per_word", 64, lo=1, hi=4096)
     cols_per_sa: Optional[int] = key("cols_per_sa", None, lo=1, doc="columns per sense amplifier (static offset)")
     cols_per_ref: Optional[int] = key("cols_per_ref", None, lo=1, doc="columns per reference pair")
@@ -316,32 +234,31 @@ class YieldConfig(Section):
     n_dies: int = key("n_dies", 0, lo=0, doc="Monte Carlo dies over shared variables (0: quadrature if possible)")
 
 
-class WriteConfig(Section):
-    """Combined read/write error budget (:func:`mramsim.array.budget.error_budget`) on a shmoo grid:
-    misread + read disturb + write error + retention per bit, die yield without / with ``ecc``
-    (free layer: :class:`mramsim.physics.switching.FreeLayer` defaults; write variation:
-    :class:`mramsim.array.write.WriteVariation` defaults). Off by default."""
+class FreeLayerConfig(mirror("FreeLayerKeys", FreeLayer, "ms_A_per_m hk_A_per_m thickness_nm diameter_nm alpha "
+                             "polarization geometry t_curie_K n=barrier_ms_exponent", "",
+                             diameter={"default": None, "doc": "pillar diameter (default: the [stack] junction's)"})):
+    """Fields of :class:`mramsim.physics.switching.FreeLayer` (SI, at its ``t_ref``), checked by it."""
 
+    def build(self, stack) -> FreeLayer:
+        """The free layer; diameter omitted: the junction diameter ``sqrt(4 A / pi)`` of ``stack`` (one pillar)."""
+        return FreeLayer(**{"diameter": math.sqrt(4.0 * stack.area / math.pi), **self.given()})
+
+
+class WriteConfig(Section):
+    """Read/write error budget shmoo (:func:`mramsim.array.budget.error_budget`, its grid limits) and die yield
+    without / with ``ecc`` (write variation: :class:`mramsim.array.write.WriteVariation` defaults)."""
     enabled: bool = key("enabled", False, doc="compute the error budget in the margin stage")
-    v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), strict=False, min_length=1)
-    v_write: Floats = key("v_write_V", (0.9, 1.1), strict=False, min_length=1)
-    pulse_width: Floats = key("pulse_width_s", (5e-9, 10e-9, 20e-9), strict=False, min_length=1)
-    temperature: Floats = key("temperature_C", (), strict=False, doc="empty: the read temperature")
+    v_read: Floats = key("v_read_V", (0.05, 0.1, 0.2), 0, 1.5, lo_open=True, strict=False, min_length=1)
+    v_write: Floats = key("v_write_V", (0.9, 1.1), 0, 5, lo_open=True, strict=False, min_length=1)
+    pulse_width: Floats = key("pulse_width_s", (5e-9, 10e-9, 20e-9), 0, 1e-6, lo_open=True, strict=False, min_length=1)
+    temperature: Floats = key("temperature_C", (), -273.15, 326.85, lo_open=True, strict=False,
+                              doc="empty: the read temperature")
     retention_time: float = key("retention_time_s", 10 * 365.25 * 86400.0, lo=0, lo_open=True,
                                 doc="storage time of the retention term")
     n_reads: int = key("n_reads", 1, lo=1, doc="reads of a stored bit (read disturb)")
-    ecc: Annotated[str, one_of(("none", "secded", "bch2", "bch3", "bch4"))] = key("ecc", "secded")
+    ecc: Annotated[str, one_of(ECC_PRESETS)] = key("ecc", "secded")
     n_write: int = key("n_write", 500, lo=10, hi=10**6, doc="importance samples per write corner")
-
-    @model_validator(mode="after")
-    def _check(self):
-        for attr, name, lo, hi in (("v_read", "v_read_V", 0.0, 1.5), ("v_write", "v_write_V", 0.0, 5.0),
-                                   ("pulse_width", "pulse_width_s", 0.0, 1e-6),
-                                   ("temperature", "temperature_C", 0.0, 600.0)):
-            for x in getattr(self, attr):
-                if not lo < x <= hi:
-                    raise KeyProblem(name, f"{x!r} is out of range; allowed: ({lo}, {hi}] (SI)")
-        return self
+    free_layer: FreeLayerConfig = key("free_layer", FreeLayerConfig(), doc="free layer of the write error")
 
 
 class SpiceCheckConfig(Section):
@@ -354,12 +271,9 @@ class SpiceCheckConfig(Section):
 
 def build_stack(st: StackConfig):
     """The :class:`mramsim.Stack` of a [stack] table (a preset with overrides, or explicit)."""
-    from ...materials import Barrier, Electrode
     from ...stack import Stack
-    kw = {k: getattr(st, k) for k in ("r_series", "correlation_length", "diffuse_fraction", "crystalline_as_grown",
-                                      "coherent_barrier", "junction_area") if getattr(st, k) is not None}
-    if "junction_area" in kw:
-        kw["area"] = kw.pop("junction_area")
+    kw = {("area" if k == "junction_area" else k): getattr(st, k) for k in ("r_series", "correlation_length",
+          "diffuse_fraction", "crystalline_as_grown", "coherent_barrier", "junction_area") if getattr(st, k) is not None}
     bar, left, right = {**st.barrier.given(), **({"thickness": st.thickness} if st.thickness is not None else {})}, \
         st.left.given(), st.right.given()
     if st.preset is None:
@@ -369,4 +283,3 @@ def build_stack(st: StackConfig):
     return replace(base, barrier=replace(base.barrier, **bar) if bar else base.barrier,
                    left=replace(base.left, **left) if left else base.left,
                    right=replace(base.right, **right) if right else base.right, **kw)
-
