@@ -131,8 +131,11 @@ def test_the_error_budget_stage_uses_the_configured_layer(monkeypatch, tmp_path)
         raise Stop
 
     monkeypatch.setattr(budget, "error_budget", fake)
+    import mramsim as ms
+    from mramsim.array.variation import Variation
+
     cfg = parse_config(TEXT)
     with pytest.raises(Stop):
-        stages._error_budget(cfg, None, None, build_read(cfg), tmp_path)
+        stages._error_budget(cfg, ms.Array1T1MTJ(rows=4, cols=4), Variation(), build_read(cfg), tmp_path)
     assert seen["layer"] == build_free_layer(cfg, build_stack(cfg.stack))
     assert seen["layer"].hk == 2.0e5 and seen["layer"].diameter == pytest.approx(50e-9, rel=1e-12)
