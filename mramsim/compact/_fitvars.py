@@ -15,6 +15,11 @@ from ..constants import e, k_B
 from ..errors import ParameterError
 from .model import CompactMTJ, magnon_F
 
+#: Largest magnon share Q(V_ref)(1 + tmr0/2) [-] (1 would leave no TMR at V_h whatever the elastic factor).
+SHARE_MAX = 0.9
+#: Lower bound of the elastic excess x_h - x_lo [-]: there tmr_g = 0 exactly.
+EXCESS_MIN = 1e-9
+
 #: variable -> (model parameter, forward map var -> value, inverse, lower bound, upper bound) in var space
 _LN = (np.exp, np.log)
 _LIN = (lambda v: v, lambda p: p)
@@ -41,7 +46,8 @@ VARS = {
     "p_nom": _LIN + (0.05, 0.95),
     "tc_vbias": _per(1e2) + (-5.0, 5.0),
     "tmr_q": _LIN + (0.0, 100.0),
-    "magnon_share": _LIN + (0.0, 0.9999),
+    "elastic_excess": _LN + (np.log(EXCESS_MIN), np.log(1e3)),
+    "magnon_share": _LIN + (0.0, SHARE_MAX),
     "v_mag": _LN + (np.log(0.005), np.log(2.0)),
     "n_mag": _LIN + (0.05, 20.0),
 }
@@ -170,7 +176,7 @@ class FitProblem:
             else:
                 vh = 2.0 * max(v.max(), 0.05)
             st[key] = float(np.log(np.clip(vh, 0.03, 40.0)))
-        st.update(tc_vbias=0.0, tmr_q=0.1, magnon_share=0.3, v_mag=float(np.log(0.1)), n_mag=1.0)
+        st.update(tc_vbias=0.0, tmr_q=0.1, elastic_excess=float(np.log(0.05)), magnon_share=0.3, v_mag=float(np.log(0.1)), n_mag=1.0)
         return st
 
     def _magnon_off_if_needed(self):
@@ -190,16 +196,32 @@ class FitProblem:
         for n, xi in zip(self.free, x):
             v[n] = self.value(n, xi)
         share = v.pop("magnon_share")
+        excess = v.pop("elastic_excess")
         kw = dict(v)
+        h = 1.0 + 0.5 * v["tmr0"]
+        q_h = 0.0
         if share > 0.0:
             vref = (v["vh_pos"] ** 8 + v["vh_neg"] ** 8) ** 0.125
             eps = v["n_mag"] * k_B * self.base["t_nom"] / (e * v["v_mag"])
+            f_eps = float(magnon_F(eps)[0])
             z = np.sqrt((vref / v["v_mag"]) ** 2 + eps * eps)
-            unit = float(magnon_F(z)[0] - magnon_F(eps)[0])
-            kw["q_mag"] = share / ((3.0 + v["tmr0"]) * unit)
+            kw["q_mag"] = share / (h * float(magnon_F(z)[0] - f_eps))
+            z_h = np.sqrt((v["vh_pos"] / v["v_mag"]) ** 2 + eps * eps)
+            q_h = kw["q_mag"] * float(magnon_F(z_h)[0] - f_eps)
         else:
             kw["q_mag"] = 0.0
+        kw["tmr_g"] = self._tmr_g(excess, q_h, h, v["tmr_q"])
         return kw
+
+    @staticmethod
+    def _tmr_g(excess, q_h, h, q):
+        """tmr_g from the elastic excess x_h - x_lo at +V_h (see the module docstring)."""
+        if excess <= EXCESS_MIN * (1.0 + 1e-6):       # at the lower bound: the tmr_g = 0 form
+            return 0.0
+        d = 2.0 * (1.0 - h * q_h) / (1.0 + q_h)
+        x_lo = 2.0 * (d - 1.0) / (1.0 + np.sqrt(1.0 + 4.0 * q * (d - 1.0))) if d > 1.0 else 0.0
+        x_h = x_lo + excess
+        return float(max(((1.0 + x_h * (1.0 + q * x_h)) / d - 1.0) / x_h, 0.0))
 
     def model(self, x) -> CompactMTJ:
         return CompactMTJ(**self.base, **self.params(x))
@@ -312,6 +334,8 @@ class FitProblem:
             return julliere_polarization(self.value("tmr0", current["tmr0"]))
         if name == "n_mag":
             return 1.0
+        if name == "elastic_excess":
+            return EXCESS_MIN          # the lower bound: tmr_g = 0
         if name in ("tmr_q", "tc_vbias", "tc2_tmr", "tc_rp_bias", "tc2_rp", "b4", "b3", "magnon_share"):
             return 0.0
         return self.value(name, current[name])
@@ -320,7 +344,7 @@ class FitProblem:
 #: Largest |correlation| left between two free parameters.
 MAX_CORRELATION = 0.99
 #: Which parameter of a too-correlated pair is fixed first (earliest in this order).
-FIX_ORDER = ("tmr_q", "tc_vbias", "n_mag", "tc2_tmr", "p_nom", "tc_rp_bias", "tc2_rp", "b4", "b3",
+FIX_ORDER = ("tmr_q", "elastic_excess", "tc_vbias", "n_mag", "tc2_tmr", "p_nom", "tc_rp_bias", "tc2_rp", "b4", "b3",
              "v_mag", "magnon_share")
 
 _FIX_RANK = {n: i for i, n in enumerate(FIX_ORDER)}

@@ -185,6 +185,7 @@ class CompactMTJ:
     p_nom: float = 0.0
     tc_vbias: float = 0.0
     tmr_q: float = 0.0
+    tmr_g: float = 0.0
     q_mag: float = 0.0
     v_mag: float = 0.1
     n_mag: float = 1.0
@@ -209,6 +210,7 @@ class CompactMTJ:
         check_positive("CompactMTJ.v_w", self.v_w, "V")
         check_positive("CompactMTJ.t_nom", self.t_nom, "K")
         check_nonnegative("CompactMTJ.tmr_q", self.tmr_q)
+        check_nonnegative("CompactMTJ.tmr_g", self.tmr_g)
         check_nonnegative("CompactMTJ.q_mag", self.q_mag)
         check_positive("CompactMTJ.v_mag", self.v_mag, "V")
         check_positive("CompactMTJ.n_mag", self.n_mag)
@@ -235,6 +237,8 @@ class CompactMTJ:
         object.__setattr__(self, "provenance", dict(self.provenance))
         object.__setattr__(self, "_k", (self._bias_scale(self.vh_pos, "vh_pos"),
                                         self._bias_scale(self.vh_neg, "vh_neg")))
+        if self.tmr_g > 0.0:
+            self._check_first_crossing()
 
     # -- derived ---------------------------------------------------------------
     @property
@@ -265,13 +269,31 @@ class CompactMTJ:
     def _bias_scale(self, vh, field):
         qh = float(self._q(np.asarray(vh), np.asarray(self.t_nom))[0]) if self.q_mag else 0.0
         h = 1.0 + 0.5 * self.tmr0
-        if not qh * (2.0 * h + 1.0) < 1.0:
+        d = 2.0 * (1.0 - h * qh) / (1.0 + qh)       # the elastic factor must be 1/d at V_h
+        dm1 = d - 1.0
+        b = 1.0 - d * self.tmr_g
+        disc = b * b + 4.0 * self.tmr_q * dm1
+        den = b + np.copysign(np.sqrt(max(disc, 0.0)), dm1)
+        if not (d > 0.0 and dm1 != 0.0 and disc >= 0.0 and den * dm1 > 0.0):
             raise ParameterError(f"CompactMTJ.{field}", vh,
-                                 "a bias below which the magnon term alone does not halve TMR",
-                                 hint=f"Q(V_h) = {qh:.4g} must be < 1/(3 + tmr0) = {1 / (3 + self.tmr0):.4g}")
-        dh1 = 2.0 * (1.0 - h * qh) / (1.0 + qh) - 1.0
-        xh = 2.0 * dh1 / (1.0 + np.sqrt(1.0 + 4.0 * self.tmr_q * dh1))
-        return float(xh / vh**2)
+                                 "a bias at which the elastic TMR factor (1 + tmr_g x)/(1 + x + tmr_q x^2) "
+                                 "can make up for the magnon term",
+                                 hint=f"Q(V_h) = {qh:.4g}, 1/d = {1.0 / d if d > 0 else float('inf'):.4g}, "
+                                      f"tmr_g = {self.tmr_g:.4g}, tmr_q = {self.tmr_q:.4g}")
+        return float(2.0 * dm1 / den / vh**2)
+
+    def _check_first_crossing(self):
+        """With tmr_g > 0 the elastic factor is not monotone: V_h must still be the first half-TMR bias."""
+        T = np.asarray(self.t_nom)
+        for vh, sgn, field in ((self.vh_pos, 1.0, "vh_pos"), (self.vh_neg, -1.0, "vh_neg")):
+            V = sgn * vh * np.linspace(0.0, 1.0, 257)[1:-1]
+            tmr_el = self._tmr_el(V, T, 0.0)
+            one = 1.0 + tmr_el
+            q = self._q(V, T)[0] if self.q_mag else 0.0
+            tmr = (one + q) / (1.0 + q * one) - 1.0
+            if not np.all(tmr > 0.5 * self.tmr0):
+                raise ParameterError(f"CompactMTJ.{field}", vh, "the first bias where TMR = tmr0/2",
+                                     hint=f"TMR halves already near {abs(float(V[np.argmax(tmr <= 0.5 * self.tmr0)])):.4g} V")
 
     def parameters(self) -> dict:
         """The numeric parameters as a dict (name -> float)."""
@@ -355,7 +377,7 @@ class CompactMTJ:
 
     def _tmr_el(self, V, T, dT):
         x = self._x(V, dT)[0]
-        return self._tmr_t(T, dT) / (1.0 + x * (1.0 + self.tmr_q * x))
+        return self._tmr_t(T, dT) * (1.0 + self.tmr_g * x) / (1.0 + x * (1.0 + self.tmr_q * x))
 
     def _q(self, V, T):
         """(Q, dQ/dV) of the magnon spin-flip mixing."""
@@ -443,8 +465,9 @@ class CompactMTJ:
         dx = 2.0 * V * inv_vh2 + V * V * dinv
         den = 1.0 + x * (1.0 + self.tmr_q * x)
         tmr_t = self._tmr_t(T, dT)
-        tmr = tmr_t / den
-        dtmr = -tmr_t * (1.0 + 2.0 * self.tmr_q * x) * dx / (den * den)
+        nm = 1.0 + self.tmr_g * x
+        tmr = tmr_t * nm / den
+        dtmr = tmr_t * (self.tmr_g * den - nm * (1.0 + 2.0 * self.tmr_q * x)) * dx / (den * den)
         if self.q_mag != 0.0:
             q, dq = self._q(V, T)
             one = 1.0 + tmr
