@@ -17,6 +17,8 @@ from .model import CompactMTJ, magnon_F
 
 #: Largest magnon share Q(V_ref)(1 + tmr0/2) [-] (1 would leave no TMR at V_h whatever the elastic factor).
 SHARE_MAX = 0.9
+#: Largest magnon share Q(V_ref)(3 + tmr0) with the falling elastic factor (tmr_g = 0) [-].
+SHARE_MAX_FALLING = 0.9999
 #: Lower bound of the elastic excess x_h - x_lo [-]: there tmr_g = 0 exactly.
 EXCESS_MIN = 1e-9
 
@@ -116,8 +118,12 @@ class FitProblem:
     """One TMR temperature law: start values, residuals, the fix-and-refit loop."""
 
     def __init__(self, data, fixed_model: dict, law: str, magnon: bool, vh_beyond: dict | None = None,
-                 one_temperature: bool = False):
+                 one_temperature: bool = False, elastic_rise: bool = False):
         self.V, self.T, rp, rap = data
+        self.rise = bool(elastic_rise)
+        self.bounds = {n: (v[2], v[3]) for n, v in VARS.items()}
+        if not self.rise:      # the falling elastic factor 1/(1 + x + tmr_q x^2): the magnon term's share < 1
+            self.bounds["magnon_share"] = (0.0, SHARE_MAX_FALLING)
         self.Vg = self.V[:, None]
         self.Tg = self.T[None, :]
         self.base = dict(fixed_model)
@@ -139,6 +145,8 @@ class FitProblem:
         if one_temperature:   # no temperature dependence can be measured: fixed at 0, said so
             for n in TEMPERATURE_PARAMS:
                 self.fixed[n] = [0.0, ONE_TEMPERATURE]
+        if not self.rise:
+            self.fixed["elastic_excess"] = [EXCESS_MIN, "tmr_g = 0: falling elastic bias factor (fits the window)"]
         if not magnon:
             self.fixed["magnon_share"] = [0.0, "magnon term off (magnon=False)"]
         self.free = [n for n in names if n not in self.fixed]
@@ -205,7 +213,8 @@ class FitProblem:
             eps = v["n_mag"] * k_B * self.base["t_nom"] / (e * v["v_mag"])
             f_eps = float(magnon_F(eps)[0])
             z = np.sqrt((vref / v["v_mag"]) ** 2 + eps * eps)
-            kw["q_mag"] = share / (h * float(magnon_F(z)[0] - f_eps))
+            # share of the half-TMR budget: Q(V_ref) (3 + tmr0) (falling), Q(V_ref) h (rising elastic factor)
+            kw["q_mag"] = share / ((h if self.rise else 3.0 + v["tmr0"]) * float(magnon_F(z)[0] - f_eps))
             z_h = np.sqrt((v["vh_pos"] / v["v_mag"]) ** 2 + eps * eps)
             q_h = kw["q_mag"] * float(magnon_F(z_h)[0] - f_eps)
         else:
@@ -237,8 +246,8 @@ class FitProblem:
 
     # -- solve with the identifiability rules --------------------------------------------
     def _x0(self, current: dict):
-        lo = np.array([VARS[n][2] for n in self.free])
-        hi = np.array([VARS[n][3] for n in self.free])
+        lo = np.array([self.bounds[n][0] for n in self.free])
+        hi = np.array([self.bounds[n][1] for n in self.free])
         x0 = np.array([current[n] for n in self.free], float)
         span = np.where(np.isfinite(hi - lo), hi - lo, 1.0)
         return np.clip(x0, lo + 1e-6 * span, hi - 1e-6 * span), lo, hi
