@@ -32,7 +32,7 @@ from mramsim.constants import T0_CELSIUS
 from mramsim.physics.device import MTJDevice
 from mramsim.stack import Anneal, Stack
 
-PRESETS = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox")
+PRESETS = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox", "cofeb_mgo_psv")
 TEMPS_C = (-40.0, 27.0, 85.0, 125.0)
 VOLTS = np.round(np.arange(-0.5, 0.5 + 1e-12, 0.025), 12)
 MODES = {"ngspice": None, "hspice": "hs", "xyce": "ps"}

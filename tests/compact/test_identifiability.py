@@ -17,7 +17,7 @@ from mramsim.compact.presets import preset_model
 from mramsim.physics.device import MTJDevice
 from mramsim.stack import Anneal, Stack
 
-PRESETS = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox")
+PRESETS = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox", "cofeb_mgo_psv")
 
 
 @pytest.fixture(scope="module", params=PRESETS)
