@@ -19,7 +19,7 @@ from .model import CompactMTJ, magnon_F
 SHARE_MAX = 0.9
 #: Largest magnon share Q(V_ref)(3 + tmr0) with the falling elastic factor (tmr_g = 0) [-].
 SHARE_MAX_FALLING = 0.9999
-#: Lower bound of the elastic excess x_h - x_lo [-]: there tmr_g = 0 exactly.
+#: Lower bound of the elastic excess x_h - x_lo [-] (keeps tmr_g finite).
 EXCESS_MIN = 1e-9
 
 #: variable -> (model parameter, forward map var -> value, inverse, lower bound, upper bound) in var space
@@ -219,14 +219,12 @@ class FitProblem:
             q_h = kw["q_mag"] * float(magnon_F(z_h)[0] - f_eps)
         else:
             kw["q_mag"] = 0.0
-        kw["tmr_g"] = self._tmr_g(excess, q_h, h, v["tmr_q"])
+        kw["tmr_g"] = self._tmr_g(excess, q_h, h, v["tmr_q"]) if self.rise else 0.0
         return kw
 
     @staticmethod
     def _tmr_g(excess, q_h, h, q):
-        """tmr_g from the elastic excess x_h - x_lo at +V_h (see the module docstring)."""
-        if excess <= EXCESS_MIN * (1.0 + 1e-6):       # at the lower bound: the tmr_g = 0 form
-            return 0.0
+        """tmr_g from the elastic excess x_h - x_lo at +V_h (see :mod:`mramsim.compact.fit`)."""
         d = 2.0 * (1.0 - h * q_h) / (1.0 + q_h)
         x_lo = 2.0 * (d - 1.0) / (1.0 + np.sqrt(1.0 + 4.0 * q * (d - 1.0))) if d > 1.0 else 0.0
         x_h = x_lo + excess
@@ -300,9 +298,15 @@ class FitProblem:
             # d value / d var: exp for logs, 1/k for per-unit scales
             h = 1e-6
             std[n] = float(abs(self.value(n, xi + h) - self.value(n, xi - h)) / (2 * h) * s_var)
+        fixed = dict(self.fixed)
+        if self.rise:     # tmr_g is derived: its standard error by the delta method over the free variables
+            grad = np.ravel(approx_derivative(lambda y: np.array([self.params(y)["tmr_g"]]), x, method="3-point"))
+            std["tmr_g"] = float(np.sqrt(max(grad @ (corr * np.outer(se, se)) @ grad, 0.0)))
+        else:             # reported under the model's parameter name
+            fixed["tmr_g"] = [0.0, fixed.pop("elastic_excess")[1]]
         return {"params": params, "max_abs_res": float(np.max(np.abs(res))), "message": sol.message,
                 "free": list(self.free), "std_errors": std,
-                "correlation": [[float(v) for v in row] for row in corr], "fixed": dict(self.fixed)}
+                "correlation": [[float(v) for v in row] for row in corr], "fixed": fixed}
 
     def _polish(self, x, lo, hi, steps: int = 4):
         """Gauss-Newton steps from the optimiser's interior solution (central-difference Jacobian).
@@ -344,7 +348,7 @@ class FitProblem:
         if name == "n_mag":
             return 1.0
         if name == "elastic_excess":
-            return EXCESS_MIN          # the lower bound: tmr_g = 0
+            return EXCESS_MIN          # the lower bound
         if name in ("tmr_q", "tc_vbias", "tc2_tmr", "tc_rp_bias", "tc2_rp", "b4", "b3", "magnon_share"):
             return 0.0
         return self.value(name, current[name])

@@ -10,6 +10,18 @@ share :math:`m = Q(V_{ref})(3 + \mathrm{TMR}_0) \in [0, 1)` of the half-TMR
 budget it uses, :math:`V_{ref} = (V_{h+}^8 + V_{h-}^8)^{1/8}`, so the
 model's closed-form V_h constraint holds everywhere in the box).
 
+The elastic TMR factor is first fitted falling (``tmr_g`` = 0, fixed and
+reported). Where that misses :data:`WINDOW_TARGET` in the window, the fit is
+repeated with ``tmr_g`` free -- the elastic TMR may then rise with bias while the
+magnon term alone would halve TMR before V_h (epitaxial Fe/MgO/Fe) -- and the
+one with the smaller window error is kept. In that fit the share is
+:math:`m = Q(V_{ref})(1 + \mathrm{TMR}_0/2) \in [0, 0.9]` and ``tmr_g`` enters
+through the *elastic excess* :math:`x_h - x_{lo} > 0` at :math:`+V_{h}`
+(log scale): :math:`x_{lo}` is the falling root of the g = 0 model (0 where the
+magnon term uses more than the half-TMR budget), and
+:math:`g = ((1 + x_h + q x_h^2)/d_h - 1)/x_h \ge 0` makes the elastic factor
+:math:`1/d_h` there.
+
 1. the named parameters are *constraints*, not fitted: r_p0, tmr0 and
    their temperature slopes tc_rp, tc_tmr are the table's values at V = 0,
    t_nom (a quadratic in T through the three temperatures nearest t_nom),
