@@ -314,17 +314,21 @@ class FitProblem:
         The trust-region iterations stop at a cost tolerance; these steps take
         the solution to the stationary point itself, so a refit of a table
         perturbed at the 1e-9 level moves the parameters by no more than the
-        perturbation calls for (kept only while each step lowers the cost and stays inside the box).
+        perturbation calls for (each step halved up to 6 times until it lowers the cost inside the
+        box; the polish stops at the first step that cannot).
         """
         r = self.residuals(x)
         for _ in range(steps):
             J = approx_derivative(self.residuals, x, method="3-point", f0=r)
             dx = np.linalg.lstsq(J, -r, rcond=None)[0]
-            xn = x + dx
-            if np.any(xn <= lo) or np.any(xn >= hi):
-                break
-            rn = self.residuals(xn)
-            if not rn @ rn < r @ r:
+            for _ in range(6):                       # halve the step until it lowers the cost
+                xn = x + dx
+                if np.all(xn > lo) and np.all(xn < hi):
+                    rn = self.residuals(xn)
+                    if rn @ rn < r @ r:
+                        break
+                dx = 0.5 * dx
+            else:
                 break
             x, r = xn, rn
         return x

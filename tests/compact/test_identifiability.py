@@ -58,8 +58,7 @@ def test_no_free_pair_too_correlated_and_errors_reported(fitted):
 
 
 @pytest.mark.slow
-# cofeb_mgo_psv: its tc2_tmr (1.8e-7 1/K^2) moves by 1.4e-5 of itself under the 1e-9 noise -- open
-@pytest.mark.parametrize("preset", PRESETS[:3])
+@pytest.mark.parametrize("preset", PRESETS)
 def test_refit_with_tiny_noise_reproduces_the_parameters(preset):
     """A table perturbed by 1e-9 relative noise gives the same card: every parameter moves
     by < 1e-5 of its size (or of its standard error where it is ~0), same laws and fixings.
