@@ -184,7 +184,8 @@ class FitProblem:
             else:
                 vh = 2.0 * max(v.max(), 0.05)
             st[key] = float(np.log(np.clip(vh, 0.03, 40.0)))
-        st.update(tc_vbias=0.0, tmr_q=0.1, elastic_excess=float(np.log(0.05)), magnon_share=0.3, v_mag=float(np.log(0.1)), n_mag=1.0)
+        st.update(tc_vbias=0.0, tmr_q=0.1, elastic_excess=float(np.log(0.05)), magnon_share=0.3,
+                  v_mag=float(np.log(0.1)), n_mag=1.0)
         return st
 
     def _magnon_off_if_needed(self):

@@ -98,7 +98,8 @@ class FitReport:
     message : str
         Optimiser message of the final stage.
     free : tuple of str
-        Fitted model parameters (``magnon_share`` stands for q_mag).
+        Fitted model parameters (``magnon_share`` stands for q_mag, ``elastic_excess`` for
+        tmr_g, whose standard error is then in :attr:`std_errors` by the delta method).
     std_errors : dict
         Standard error of each free parameter, in its own unit.
     correlation : list of list

@@ -290,7 +290,7 @@ class CompactMTJ:
         if not (d > 0.0 and dm1 != 0.0 and disc >= 0.0 and den * dm1 > 0.0):
             raise ParameterError(f"CompactMTJ.{field}", vh, "a bias at which the elastic TMR factor (1 + tmr_g x)/"
                                  "(1 + x + tmr_q x^2) can make up for the magnon term (TMR = tmr0/2)",
-                                 hint=f"Q(V_h) = {qh:.4g}, d = {d:.4g}, tmr_g = {self.tmr_g:.4g}, tmr_q = {self.tmr_q:.4g}")
+                                 hint=f"Q(V_h) = {qh:.4g}, d = {d:.4g}, tmr_g, q = {self.tmr_g:.4g}, {self.tmr_q:.4g}")
         return float(2.0 * dm1 / den / vh**2)
 
     def _check_first_crossing(self):  # tmr_g > 0: the elastic factor is not monotone
