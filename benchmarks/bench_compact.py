@@ -9,7 +9,9 @@ Per preset it prints
 * the worst correlation between two free parameters and the pair, the
   parameters fixed (constraints, bounds, correlations) and why;
 * V_h of the card (vh_pos, vh_neg) against the physics' ``half_tmr_bias``,
-  RA and TMR0 against the physics at V = 0, t_nom;
+  RA and TMR0 against the physics at V = 0, t_nom, tc_rp and tc_tmr against
+  central differences of the physics; the elastic TMR bias factor (tmr_g, tmr_q)
+  and the bias range of the fit table;
 * per dialect, max |I_card/I_python - 1| over V in [-0.5, 0.5] V (25 mV)
   at -40, 27, 85, 125 C, states P and AP, reltol 1e-7: the ngspice card in
   ngspice, the HSPICE card in ngspice ``ngbehavior=hs``, the Xyce card in
@@ -32,7 +34,7 @@ from mramsim.constants import T0_CELSIUS
 from mramsim.physics.device import MTJDevice
 from mramsim.stack import Anneal, Stack
 
-PRESETS = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox")
+PRESETS = ("cofeb_mgo", "fe_mgo_fe", "cofe_alox", "cofeb_mgo_psv")
 TEMPS_C = (-40.0, 27.0, 85.0, 125.0)
 VOLTS = np.round(np.arange(-0.5, 0.5 + 1e-12, 0.025), 12)
 MODES = {"ngspice": None, "hspice": "hs", "xyce": "ps"}
@@ -103,6 +105,16 @@ def main():
         print(f"   V_h card {cm.vh_pos:.4f}/{cm.vh_neg:.4f} V vs physics {vh_p:.4f}/{vh_n:.4f} V "
               f"({100 * (cm.vh_pos / vh_p - 1):+.3f}%/{100 * (cm.vh_neg / vh_n - 1):+.3f}%); "
               f"RA {100 * (cm.ra / (rp * dev.area) - 1):+.3f}%, TMR0 {100 * (cm.tmr0 / (rap / rp - 1) - 1):+.3f}%")
+        h = 5.0
+        (rp1, rap1), (rp2, rap2) = dev.resistances(0.0, cm.t_nom + h), dev.resistances(0.0, cm.t_nom - h)
+        tc_rp = float(np.log(rp1 / rp2)) / (2 * h)
+        tc_tmr = float(np.log((rap1 / rp1 - 1) / (rap2 / rp2 - 1))) / (2 * h)
+        print(f"   tc_rp {100 * (cm.tc_rp / tc_rp - 1):+.3f}%, tc_tmr {100 * (cm.tc_tmr / tc_tmr - 1):+.3f}% "
+              f"vs central differences (+-{h:g} K)")
+        g = (f"{cm.tmr_g:.4g} +- {r.std_errors['tmr_g']:.2g}" if "tmr_g" in r.std_errors
+             else f"{cm.tmr_g:g} (fixed)")
+        print(f"   elastic TMR factor (1 + tmr_g x)/(1 + x + tmr_q x^2): tmr_g {g}, tmr_q {cm.tmr_q:g}; "
+              f"fitted |V| <= {r.v_fit:g} V")
         print(f"   {len(r.free)} free; worst correlation {rho:+.4f} ({a}, {b})")
         reasons = {}
         for k, (value, why) in r.fixed.items():

@@ -15,6 +15,13 @@ from ..constants import e, k_B
 from ..errors import ParameterError
 from .model import CompactMTJ, magnon_F
 
+#: Largest magnon share Q(V_ref)(1 + tmr0/2) [-] (1 would leave no TMR at V_h whatever the elastic factor).
+SHARE_MAX = 0.9
+#: Largest magnon share Q(V_ref)(3 + tmr0) with the falling elastic factor (tmr_g = 0) [-].
+SHARE_MAX_FALLING = 0.9999
+#: Lower bound of the elastic excess x_h - x_lo [-] (keeps tmr_g finite).
+EXCESS_MIN = 1e-9
+
 #: variable -> (model parameter, forward map var -> value, inverse, lower bound, upper bound) in var space
 _LN = (np.exp, np.log)
 _LIN = (lambda v: v, lambda p: p)
@@ -41,7 +48,8 @@ VARS = {
     "p_nom": _LIN + (0.05, 0.95),
     "tc_vbias": _per(1e2) + (-5.0, 5.0),
     "tmr_q": _LIN + (0.0, 100.0),
-    "magnon_share": _LIN + (0.0, 0.9999),
+    "elastic_excess": _LN + (np.log(EXCESS_MIN), np.log(1e3)),
+    "magnon_share": _LIN + (0.0, SHARE_MAX),
     "v_mag": _LN + (np.log(0.005), np.log(2.0)),
     "n_mag": _LIN + (0.05, 20.0),
 }
@@ -110,8 +118,12 @@ class FitProblem:
     """One TMR temperature law: start values, residuals, the fix-and-refit loop."""
 
     def __init__(self, data, fixed_model: dict, law: str, magnon: bool, vh_beyond: dict | None = None,
-                 one_temperature: bool = False):
+                 one_temperature: bool = False, elastic_rise: bool = False):
         self.V, self.T, rp, rap = data
+        self.rise = bool(elastic_rise)
+        self.bounds = {n: (v[2], v[3]) for n, v in VARS.items()}
+        if not self.rise:      # the falling elastic factor 1/(1 + x + tmr_q x^2): the magnon term's share < 1
+            self.bounds["magnon_share"] = (0.0, SHARE_MAX_FALLING)
         self.Vg = self.V[:, None]
         self.Tg = self.T[None, :]
         self.base = dict(fixed_model)
@@ -133,6 +145,8 @@ class FitProblem:
         if one_temperature:   # no temperature dependence can be measured: fixed at 0, said so
             for n in TEMPERATURE_PARAMS:
                 self.fixed[n] = [0.0, ONE_TEMPERATURE]
+        if not self.rise:
+            self.fixed["elastic_excess"] = [EXCESS_MIN, "tmr_g = 0: falling elastic bias factor (fits the window)"]
         if not magnon:
             self.fixed["magnon_share"] = [0.0, "magnon term off (magnon=False)"]
         self.free = [n for n in names if n not in self.fixed]
@@ -170,7 +184,8 @@ class FitProblem:
             else:
                 vh = 2.0 * max(v.max(), 0.05)
             st[key] = float(np.log(np.clip(vh, 0.03, 40.0)))
-        st.update(tc_vbias=0.0, tmr_q=0.1, magnon_share=0.3, v_mag=float(np.log(0.1)), n_mag=1.0)
+        st.update(tc_vbias=0.0, tmr_q=0.1, elastic_excess=float(np.log(0.05)), magnon_share=0.3,
+                  v_mag=float(np.log(0.1)), n_mag=1.0)
         return st
 
     def _magnon_off_if_needed(self):
@@ -190,16 +205,31 @@ class FitProblem:
         for n, xi in zip(self.free, x):
             v[n] = self.value(n, xi)
         share = v.pop("magnon_share")
+        excess = v.pop("elastic_excess")
         kw = dict(v)
+        h = 1.0 + 0.5 * v["tmr0"]
+        q_h = 0.0
         if share > 0.0:
             vref = (v["vh_pos"] ** 8 + v["vh_neg"] ** 8) ** 0.125
             eps = v["n_mag"] * k_B * self.base["t_nom"] / (e * v["v_mag"])
+            f_eps = float(magnon_F(eps)[0])
             z = np.sqrt((vref / v["v_mag"]) ** 2 + eps * eps)
-            unit = float(magnon_F(z)[0] - magnon_F(eps)[0])
-            kw["q_mag"] = share / ((3.0 + v["tmr0"]) * unit)
+            # share of the half-TMR budget: Q(V_ref) (3 + tmr0) (falling), Q(V_ref) h (rising elastic factor)
+            kw["q_mag"] = share / ((h if self.rise else 3.0 + v["tmr0"]) * float(magnon_F(z)[0] - f_eps))
+            z_h = np.sqrt((v["vh_pos"] / v["v_mag"]) ** 2 + eps * eps)
+            q_h = kw["q_mag"] * float(magnon_F(z_h)[0] - f_eps)
         else:
             kw["q_mag"] = 0.0
+        kw["tmr_g"] = self._tmr_g(excess, q_h, h, v["tmr_q"]) if self.rise else 0.0
         return kw
+
+    @staticmethod
+    def _tmr_g(excess, q_h, h, q):
+        """tmr_g from the elastic excess x_h - x_lo at +V_h (see :mod:`mramsim.compact.fit`)."""
+        d = 2.0 * (1.0 - h * q_h) / (1.0 + q_h)
+        x_lo = 2.0 * (d - 1.0) / (1.0 + np.sqrt(1.0 + 4.0 * q * (d - 1.0))) if d > 1.0 else 0.0
+        x_h = x_lo + excess
+        return float(max(((1.0 + x_h * (1.0 + q * x_h)) / d - 1.0) / x_h, 0.0))
 
     def model(self, x) -> CompactMTJ:
         return CompactMTJ(**self.base, **self.params(x))
@@ -215,8 +245,8 @@ class FitProblem:
 
     # -- solve with the identifiability rules --------------------------------------------
     def _x0(self, current: dict):
-        lo = np.array([VARS[n][2] for n in self.free])
-        hi = np.array([VARS[n][3] for n in self.free])
+        lo = np.array([self.bounds[n][0] for n in self.free])
+        hi = np.array([self.bounds[n][1] for n in self.free])
         x0 = np.array([current[n] for n in self.free], float)
         span = np.where(np.isfinite(hi - lo), hi - lo, 1.0)
         return np.clip(x0, lo + 1e-6 * span, hi - 1e-6 * span), lo, hi
@@ -269,9 +299,15 @@ class FitProblem:
             # d value / d var: exp for logs, 1/k for per-unit scales
             h = 1e-6
             std[n] = float(abs(self.value(n, xi + h) - self.value(n, xi - h)) / (2 * h) * s_var)
+        fixed = dict(self.fixed)
+        if self.rise:     # tmr_g is derived: its standard error by the delta method over the free variables
+            grad = np.ravel(approx_derivative(lambda y: np.array([self.params(y)["tmr_g"]]), x, method="3-point"))
+            std["tmr_g"] = float(np.sqrt(max(grad @ (corr * np.outer(se, se)) @ grad, 0.0)))
+        else:             # reported under the model's parameter name
+            fixed["tmr_g"] = [0.0, fixed.pop("elastic_excess")[1]]
         return {"params": params, "max_abs_res": float(np.max(np.abs(res))), "message": sol.message,
                 "free": list(self.free), "std_errors": std,
-                "correlation": [[float(v) for v in row] for row in corr], "fixed": dict(self.fixed)}
+                "correlation": [[float(v) for v in row] for row in corr], "fixed": fixed}
 
     def _polish(self, x, lo, hi, steps: int = 4):
         """Gauss-Newton steps from the optimiser's interior solution (central-difference Jacobian).
@@ -279,17 +315,21 @@ class FitProblem:
         The trust-region iterations stop at a cost tolerance; these steps take
         the solution to the stationary point itself, so a refit of a table
         perturbed at the 1e-9 level moves the parameters by no more than the
-        perturbation calls for (kept only while each step lowers the cost and stays inside the box).
+        perturbation calls for (each step halved up to 6 times until it lowers the cost inside the
+        box; the polish stops at the first step that cannot).
         """
         r = self.residuals(x)
         for _ in range(steps):
             J = approx_derivative(self.residuals, x, method="3-point", f0=r)
             dx = np.linalg.lstsq(J, -r, rcond=None)[0]
-            xn = x + dx
-            if np.any(xn <= lo) or np.any(xn >= hi):
-                break
-            rn = self.residuals(xn)
-            if not rn @ rn < r @ r:
+            for _ in range(6):                       # halve the step until it lowers the cost
+                xn = x + dx
+                if np.all(xn > lo) and np.all(xn < hi):
+                    rn = self.residuals(xn)
+                    if rn @ rn < r @ r:
+                        break
+                dx = 0.5 * dx
+            else:
                 break
             x, r = xn, rn
         return x
@@ -312,6 +352,8 @@ class FitProblem:
             return julliere_polarization(self.value("tmr0", current["tmr0"]))
         if name == "n_mag":
             return 1.0
+        if name == "elastic_excess":
+            return EXCESS_MIN          # the lower bound
         if name in ("tmr_q", "tc_vbias", "tc2_tmr", "tc_rp_bias", "tc2_rp", "b4", "b3", "magnon_share"):
             return 0.0
         return self.value(name, current[name])
@@ -320,7 +362,7 @@ class FitProblem:
 #: Largest |correlation| left between two free parameters.
 MAX_CORRELATION = 0.99
 #: Which parameter of a too-correlated pair is fixed first (earliest in this order).
-FIX_ORDER = ("tmr_q", "tc_vbias", "n_mag", "tc2_tmr", "p_nom", "tc_rp_bias", "tc2_rp", "b4", "b3",
+FIX_ORDER = ("tmr_q", "elastic_excess", "tc_vbias", "n_mag", "tc2_tmr", "p_nom", "tc_rp_bias", "tc2_rp", "b4", "b3",
              "v_mag", "magnon_share")
 
 _FIX_RANK = {n: i for i, n in enumerate(FIX_ORDER)}

@@ -23,7 +23,7 @@ PARAMETER_UNITS = {
     "r_p0": "ohm", "tmr0": "-", "area": "m^2", "vh_pos": "V", "vh_neg": "V", "b1": "1/V",
     "b2": "1/V^2", "b3": "1/V^3", "b4": "1/V^4", "tc_rp": "1/K", "tc2_rp": "1/K^2",
     "tc_rp_bias": "1/(V^2 K)", "tc_tmr": "1/K", "tc2_tmr": "1/K^2", "p_nom": "-", "tc_vbias": "1/K",
-    "tmr_q": "-", "q_mag": "-", "v_mag": "V", "n_mag": "-", "v_c": "V", "v_w": "V", "t_nom": "K",
+    "tmr_q": "-", "tmr_g": "-", "q_mag": "-", "v_mag": "V", "n_mag": "-", "v_c": "V", "v_w": "V", "t_nom": "K",
 }
 
 #: Numeric model parameters, in the order the exporters write them.

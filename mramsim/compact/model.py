@@ -33,15 +33,22 @@ doi:10.1016/0022-3697(62)90165-8) is what :math:`c_1` (``tc_rp``),
 :math:`c_2` (``tc2_rp``) and the cross term :math:`c_{12}` (``tc_rp_bias``)
 absorb. ``tanh`` bounds :math:`u` by :math:`v_c`, so :math:`R_P` stays finite.
 
-**TMR (elastic).** A Lorentzian-type bias shape with a scale per polarity,
+**TMR (elastic).** A rational bias shape with a scale per polarity,
 blended smoothly (width :math:`v_w`), times a temperature factor:
 
 .. math::
-    \mathrm{TMR}_{el}(V, T) = \frac{\mathrm{TMR}_0\, G(T)}{1 + x + q\, x^2},\qquad
+    \mathrm{TMR}_{el}(V, T) = \mathrm{TMR}_0\, G(T)\,\frac{1 + g\, x}{1 + x + q\, x^2},\qquad
     x = V^2\big(w\,k_+ + (1-w)\,k_-\big)\, e^{-2 c_v \Delta T},
     \qquad w = \tfrac12\big(1 + \tanh(V/v_w)\big)
 
-(:math:`q` = ``tmr_q`` >= 0, :math:`c_v` = ``tc_vbias``). Temperature law
+(:math:`q` = ``tmr_q`` >= 0, :math:`g` = ``tmr_g`` >= 0, :math:`c_v` = ``tc_vbias``).
+With :math:`g = 0` the factor falls with bias (a Lorentzian); with :math:`g > 1`
+it rises (towards :math:`g` for :math:`q = 0`, then falls for :math:`q > 0`), as the
+coherent elastic TMR of epitaxial Fe/MgO/Fe does under bias while the magnon term
+below takes TMR down (Butler, Zhang, Schulthess, MacLaren, PRB 63, 054416 (2001),
+doi:10.1103/PhysRevB.63.054416; Yuasa et al., Nat. Mater. 3, 868 (2004)).
+Numerator and denominator are >= 1 for :math:`x \ge 0`, so the factor is smooth and
+bounded by :math:`\max(1, g)`. Temperature law
 ``exp`` (``p_nom`` = 0): :math:`G = e^{t_1\Delta T + t_2\Delta T^2}`;
 law ``shang`` (``p_nom`` > 0): the spin-wave polarization
 :math:`P(T) = P_0(1 - \alpha T^{3/2})` (Shang, Nowak, Jansen, Moodera, PRB
@@ -79,11 +86,16 @@ the model's TMR is :math:`\mathrm{TMR}_0/2` when, with
 
 .. math::
     d_h = \frac{2(1 - h Q_h)}{1 + Q_h},\qquad
-    x_h = \frac{2(d_h - 1)}{1 + \sqrt{1 + 4q(d_h - 1)}},\qquad
+    x_h = \frac{2(d_h - 1)}{b + \mathrm{sgn}(d_h - 1)\sqrt{b^2 + 4q(d_h - 1)}},\quad
+    b = 1 - d_h g,\qquad
     k_\pm = x_h / V_{h\pm}^2,
 
-which needs :math:`Q_h < 1/(3 + \mathrm{TMR}_0)` (the magnon term alone must
-not halve TMR before :math:`V_h`; checked). Every denominator of the model
+the root of :math:`q x^2 + b x + 1 - d_h = 0` where the elastic factor is
+:math:`1/d_h` (the smaller positive one where there are two). For :math:`g = 0`
+this needs :math:`Q_h < 1/(3 + \mathrm{TMR}_0)` (the magnon term alone must not
+halve TMR before :math:`V_h`); for :math:`g > 0` a real root of the right sign
+(checked) and, since the factor is then not monotone, :math:`V_h` must be the
+model's *first* half-TMR bias (checked on a grid of 255 biases). Every denominator of the model
 is >= 1 or a sum of positive terms, so no division can reach zero.
 
 **Statistical sensitivities** come from the physics
@@ -112,6 +124,7 @@ tc2_tmr       1/K^2      curvature of ln TMR in T (beyond the Shang factor)
 p_nom         -          polarization at t_nom of the Shang law; 0 = exp law
 tc_vbias      1/K        temperature coefficient of the elastic bias scale
 tmr_q         -          quartic term of the elastic TMR bias denominator
+tmr_g         -          numerator term of the elastic TMR bias factor (0 = falling)
 q_mag         -          magnon spin-flip coupling q_m (0 = off)
 v_mag         V          magnon cut-off energy over e
 n_mag         -          zero-bias rounding of the magnon term [k_B T/e]
@@ -153,10 +166,10 @@ class CompactMTJ:
     Parameters
     ----------
     r_p0, tmr0, area, vh_pos, vh_neg, b1..b4, tc_rp, tc2_rp, tc_rp_bias, tc_tmr, tc2_tmr, p_nom,
-    tc_vbias, tmr_q, q_mag, v_mag, n_mag, v_c, v_w, t_nom : float
+    tc_vbias, tmr_q, tmr_g, q_mag, v_mag, n_mag, v_c, v_w, t_nom : float
         The numeric parameters: unit and meaning in the module's parameter table
         (:data:`PARAMETER_UNITS`). Constraints: r_p0, tmr0, area, vh_pos, vh_neg,
-        v_mag, n_mag, v_c, v_w, t_nom > 0; tmr_q, q_mag >= 0; 0 <= p_nom < 1; the
+        v_mag, n_mag, v_c, v_w, t_nom > 0; tmr_q, tmr_g, q_mag >= 0; 0 <= p_nom < 1; the
         magnon term alone must not halve TMR below vh_pos/vh_neg.
     name : str
         Subcircuit name used by the exporters.
@@ -185,6 +198,7 @@ class CompactMTJ:
     p_nom: float = 0.0
     tc_vbias: float = 0.0
     tmr_q: float = 0.0
+    tmr_g: float = 0.0
     q_mag: float = 0.0
     v_mag: float = 0.1
     n_mag: float = 1.0
@@ -209,6 +223,7 @@ class CompactMTJ:
         check_positive("CompactMTJ.v_w", self.v_w, "V")
         check_positive("CompactMTJ.t_nom", self.t_nom, "K")
         check_nonnegative("CompactMTJ.tmr_q", self.tmr_q)
+        check_nonnegative("CompactMTJ.tmr_g", self.tmr_g)
         check_nonnegative("CompactMTJ.q_mag", self.q_mag)
         check_positive("CompactMTJ.v_mag", self.v_mag, "V")
         check_positive("CompactMTJ.n_mag", self.n_mag)
@@ -235,6 +250,8 @@ class CompactMTJ:
         object.__setattr__(self, "provenance", dict(self.provenance))
         object.__setattr__(self, "_k", (self._bias_scale(self.vh_pos, "vh_pos"),
                                         self._bias_scale(self.vh_neg, "vh_neg")))
+        if self.tmr_g > 0.0:
+            self._check_first_crossing()
 
     # -- derived ---------------------------------------------------------------
     @property
@@ -265,13 +282,26 @@ class CompactMTJ:
     def _bias_scale(self, vh, field):
         qh = float(self._q(np.asarray(vh), np.asarray(self.t_nom))[0]) if self.q_mag else 0.0
         h = 1.0 + 0.5 * self.tmr0
-        if not qh * (2.0 * h + 1.0) < 1.0:
-            raise ParameterError(f"CompactMTJ.{field}", vh,
-                                 "a bias below which the magnon term alone does not halve TMR",
-                                 hint=f"Q(V_h) = {qh:.4g} must be < 1/(3 + tmr0) = {1 / (3 + self.tmr0):.4g}")
-        dh1 = 2.0 * (1.0 - h * qh) / (1.0 + qh) - 1.0
-        xh = 2.0 * dh1 / (1.0 + np.sqrt(1.0 + 4.0 * self.tmr_q * dh1))
-        return float(xh / vh**2)
+        d = 2.0 * (1.0 - h * qh) / (1.0 + qh)       # the elastic factor must be 1/d at V_h
+        dm1 = d - 1.0
+        b = 1.0 - d * self.tmr_g
+        disc = b * b + 4.0 * self.tmr_q * dm1
+        den = b + np.copysign(np.sqrt(max(disc, 0.0)), dm1)
+        if not (d > 0.0 and dm1 != 0.0 and disc >= 0.0 and den * dm1 > 0.0):
+            raise ParameterError(f"CompactMTJ.{field}", vh, "a bias at which the elastic TMR factor (1 + tmr_g x)/"
+                                 "(1 + x + tmr_q x^2) can make up for the magnon term (TMR = tmr0/2)",
+                                 hint=f"Q(V_h) = {qh:.4g}, d = {d:.4g}, tmr_g, q = {self.tmr_g:.4g}, {self.tmr_q:.4g}")
+        return float(2.0 * dm1 / den / vh**2)
+
+    def _check_first_crossing(self):  # tmr_g > 0: the elastic factor is not monotone
+        T = np.asarray(self.t_nom)
+        for vh, sgn, field in ((self.vh_pos, 1.0, "vh_pos"), (self.vh_neg, -1.0, "vh_neg")):
+            V = sgn * vh * np.linspace(0.0, 1.0, 257)[1:-1]
+            one, q = 1.0 + self._tmr_el(V, T, 0.0), (self._q(V, T)[0] if self.q_mag else 0.0)
+            low = (one + q) / (1.0 + q * one) - 1.0 <= 0.5 * self.tmr0
+            if np.any(low):
+                raise ParameterError(f"CompactMTJ.{field}", vh, "the first bias where TMR = tmr0/2",
+                                     hint=f"TMR halves already near {abs(float(V[np.argmax(low)])):.4g} V")
 
     def parameters(self) -> dict:
         """The numeric parameters as a dict (name -> float)."""
@@ -355,7 +385,7 @@ class CompactMTJ:
 
     def _tmr_el(self, V, T, dT):
         x = self._x(V, dT)[0]
-        return self._tmr_t(T, dT) / (1.0 + x * (1.0 + self.tmr_q * x))
+        return self._tmr_t(T, dT) * (1.0 + self.tmr_g * x) / (1.0 + x * (1.0 + self.tmr_q * x))
 
     def _q(self, V, T):
         """(Q, dQ/dV) of the magnon spin-flip mixing."""
@@ -443,8 +473,9 @@ class CompactMTJ:
         dx = 2.0 * V * inv_vh2 + V * V * dinv
         den = 1.0 + x * (1.0 + self.tmr_q * x)
         tmr_t = self._tmr_t(T, dT)
-        tmr = tmr_t / den
-        dtmr = -tmr_t * (1.0 + 2.0 * self.tmr_q * x) * dx / (den * den)
+        nm = 1.0 + self.tmr_g * x
+        tmr = tmr_t * nm / den
+        dtmr = tmr_t * (self.tmr_g * den - nm * (1.0 + 2.0 * self.tmr_q * x)) * dx / (den * den)
         if self.q_mag != 0.0:
             q, dq = self._q(V, T)
             one = 1.0 + tmr

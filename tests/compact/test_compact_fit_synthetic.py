@@ -22,7 +22,7 @@ def table_from(cm, **kw):
 
 
 def test_recovers_exp_law_model(make_model):
-    truth = make_model(p_nom=0.0, q_mag=0.0, tmr_q=0.0)
+    truth = make_model(p_nom=0.0, q_mag=0.0, tmr_q=0.0, tmr_g=0.0)
     cm = fit_compact(table_from(truth), tmr_temperature="exp", magnon=False, v_c=truth.v_c)
     rep = cm.fit_report
     assert isinstance(rep, FitReport)
@@ -71,7 +71,7 @@ def test_bad_options(make_model):
 
 def test_one_temperature_mode_fixes_temperature_parameters(make_model):
     """One temperature: every temperature parameter fixed at 0 with its reason; R(V) still fitted."""
-    truth = make_model(p_nom=0.0, q_mag=0.0, tmr_q=0.0, tc_rp=0.0, tc2_rp=0.0, tc_rp_bias=0.0,
+    truth = make_model(p_nom=0.0, q_mag=0.0, tmr_q=0.0, tmr_g=0.0, tc_rp=0.0, tc2_rp=0.0, tc_rp_bias=0.0,
                        tc_tmr=0.0, tc2_tmr=0.0, tc_vbias=0.0)
     t0 = 300.0
     tab = RVTable(V=V, T=np.array([t0]), r_p=truth.resistance(0, V[:, None], t0),

@@ -122,3 +122,37 @@ def test_bad_parameters():
         cm.resistance(0, 0.1, -5.0)
     with pytest.raises(ParameterError, match="r_scale"):
         cm.resistance(0, 0.1, 300.0, r_scale=0.0)
+
+
+@pytest.mark.parametrize("tmr_q", [0.0, 10.0])
+def test_rising_elastic_factor_keeps_vh_the_first_half_tmr_bias(tmr_q):
+    """tmr_g > 0, magnon term alone over the half-TMR budget (d < 1): the elastic TMR rises with
+    bias and makes up for it exactly at V_h; V_h is the model's first half-TMR bias; dI/dV analytic."""
+    cm = CompactMTJ(r_p0=1e3, tmr0=1.5, vh_pos=0.45, vh_neg=0.5, q_mag=0.5, v_mag=0.3, n_mag=1.5,
+                    tmr_g=20.0, tmr_q=tmr_q)
+    Tn = cm.t_nom
+    h = 1.0 + cm.tmr0 / 2
+    q_h = float(cm.magnon_q(cm.vh_pos, Tn))
+    assert q_h * (2 * h + 1) > 1.0                      # the magnon term alone would halve TMR earlier
+    x = cm.bias_scales[0] * 0.4**2
+    assert (1 + cm.tmr_g * x) / (1 + x + cm.tmr_q * x * x) > 1.0   # the elastic factor rises
+    for vh, sgn in ((cm.vh_pos, 1.0), (cm.vh_neg, -1.0)):
+        assert cm.tmr(sgn * vh, Tn) == pytest.approx(cm.tmr0 / 2, rel=1e-12)
+        V = sgn * vh * np.linspace(0.0, 0.999, 400)
+        assert np.all(cm.tmr(V, Tn) > cm.tmr0 / 2)
+    V = np.linspace(-1.5, 1.5, 151)[:, None]
+    T = np.array([218.15, 300.15, 423.15])[None, :]
+    for state in (0, 1):
+        fd = (cm.current(state, V + 1e-6, T) - cm.current(state, V - 1e-6, T)) / 2e-6
+        np.testing.assert_allclose(cm.didv(state, V, T), fd, rtol=1e-6)
+
+
+def test_rising_elastic_factor_that_cannot_make_up_for_the_magnon_term_is_refused():
+    # tmr_g = 3 with tmr_q = 10 never reaches 1/d at V_h; tmr_g = 20 with a fast magnon halves TMR before V_h
+    with pytest.raises(ParameterError, match="vh_pos"):
+        CompactMTJ(r_p0=1e3, tmr0=1.5, vh_pos=0.45, vh_neg=0.5, q_mag=0.5, v_mag=0.3, n_mag=1.5,
+                   tmr_g=3.0, tmr_q=10.0)
+    with pytest.raises(ParameterError, match="first bias"):
+        CompactMTJ(r_p0=1e3, tmr0=1.5, vh_pos=0.45, q_mag=0.4, v_mag=0.12, n_mag=1.5, tmr_g=5.0)
+    with pytest.raises(ParameterError, match="tmr_g"):
+        CompactMTJ(r_p0=1e3, tmr0=1.5, tmr_g=-1.0)

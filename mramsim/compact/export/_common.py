@@ -116,7 +116,7 @@ def pieces(cm, h: Hooks) -> dict:
         tmr_t = f"{num(p['tmr0'])}*({pt}*{pt}/(1-{pt}*{pt}))/{num(jn)}"
         if p["tc2_tmr"] != 0.0:
             tmr_t += f"*exp({num(p['tc2_tmr'])}*{dt}*{dt})"
-    tmr = f"({tmr_t}/{den})"
+    tmr = f"({tmr_t}*(1+{num(p['tmr_g'])}*{x})/{den})" if p["tmr_g"] != 0.0 else f"({tmr_t}/{den})"
     if p["q_mag"] != 0.0:
         one = f"(1+{tmr})"
         eps = f"({num(p['n_mag'] * k_B / (e * p['v_mag']))}*{h.tk})"
@@ -263,11 +263,13 @@ def header_lines(cm, name: str, dialect: str, statistical: bool, sig: dict | Non
         "R = rscale*area0/area*R_P(V,T)*(1 + state*tmrscale*TMR(V,T)), I = V/R, T in kelvin",
         "ln(R_P/r_p0) = b1 u + b2 u^2 + b3 u^3 + b4 u^4 + tc_rp dT + tc2_rp dT^2 + tc_rp_bias u^2 dT,",
         "  u = v_c tanh(V/v_c), dT = T - t_nom",
-        "TMR_el = tmr0 G(T) / (1 + x + tmr_q x^2), x = V^2 (w k_pos + (1-w) k_neg) exp(-2 tc_vbias dT),",
+        "TMR_el = tmr0 G(T) (1 + tmr_g x)/(1 + x + tmr_q x^2),",
+        "  x = V^2 (w k_pos + (1-w) k_neg) exp(-2 tc_vbias dT),",
         "  w = (1 + tanh(V/v_w))/2; G = exp(tc_tmr dT + tc2_tmr dT^2) if p_nom = 0, else",
         "  G = J(P(T))/J(p_nom) exp(tc2_tmr dT^2), J(P) = P^2/(1-P^2),",
         "  P(T) = p_nom (1 - beta ((T/t_nom)^1.5 - 1)), beta = -tc_tmr t_nom (1 - p_nom^2)/3;",
-        "  k_pos, k_neg solved in closed form so that TMR(+vh_pos) = TMR(-vh_neg) = tmr0/2 at t_nom;",
+        "  k_pos, k_neg solved in closed form so that TMR(+vh_pos) = TMR(-vh_neg) = tmr0/2 at t_nom",
+        "  (the smaller root where tmr_g > 0: the first half-TMR bias);",
         "  magnon spin flip (q_mag > 0), o = 1 + TMR_el: R_P = R_P,el o/(o + Q),",
         "  1 + TMR = (o + Q)/(1 + Q o), Q = q_mag (F(z) - F(eps)), z = sqrt((V/v_mag)^2 + eps^2),",
         "  eps = n_mag k_B T/(e v_mag),",
