@@ -45,7 +45,7 @@ from ...errors import ConvergenceError, ParameterError
 from ..memory import check_memory
 from .checks import check_off_state, exact_fallback
 from .common import ReadSolution, check_read_inputs
-from .ladder import column_equivalents
+from .ladder import column_groups, reduce_columns
 from .newton import CellNewton, transistor
 from .spline import mtj_spline, mtj_spline_iv
 
@@ -271,11 +271,15 @@ class _NominalRow:
     ``xn`` the nominal MTJ voltage [V]; ``dx_drs``, ``dx_dsts``, ``dx_dvt`` its
     sensitivities [V, V, V/V]; ``i_bl0``, ``m_bl`` the BL driver current at
     zero cell current [A] and per unit cell current [-]. For the checks
-    (:mod:`.checks`): ``row`` the selected row, ``full`` the states, ``v0``,
-    ``dv`` the ladder node voltages [V, V/A], ``r_m`` the unselected MTJs'
+    (:mod:`.checks`), per group of equal columns (:func:`.ladder.column_groups`;
+    ``inv`` (n_cols,) the group of each column, ``reps`` the first column of
+    each group): ``full`` the states (rows, groups), ``v0``, ``dv`` the ladder
+    node voltages (groups, 2 rows) [V, V/A], ``r_m`` the unselected MTJs'
     static R [ohm], ``frac_mid``, ``frac_mtj`` the shares of an unselected
-    cell's voltage across its transistor and its MTJ [-], ``vto`` V_TO(T) [V],
-    ``i_n`` the nominal cell current [A].
+    cell's voltage across its transistor and its MTJ [-] (rows, groups); and
+    ``row`` the selected row, ``vto`` V_TO(T) [V], ``i_n`` the nominal cell
+    current (n_cols,) [A]. A uniform read has one group of data columns, so
+    these take no memory per column.
     """
 
     vth: np.ndarray
@@ -301,6 +305,8 @@ class _NominalRow:
     quick: dict = field(default_factory=dict, repr=False)   # cache of checks.quick_excursion_errors
     i_n: np.ndarray | None = None
     tiled: dict = field(default_factory=dict)
+    inv: np.ndarray | None = None
+    reps: np.ndarray | None = None
 
     def tiled_group(self, want, cols_g, rows_per_chunk):
         """Per-column arrays of one state group tiled ``rows_per_chunk`` times (cached)."""
@@ -332,9 +338,15 @@ def _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, c
     they see in the nominal read (r_scale = tmr_scale = 1, no shift), found by
     passes of ladder reduction + nominal solve (V_u ~ V G_OFF R_MTJ, so
     usually two or three passes; the sample's own current changes V_u only to
-    second order). Returns ``(eq, a_c, lo_c, hi_c, xn)``.
+    second order). Equal columns (states, selected cell included) stay equal
+    in every pass, so each group of them (:func:`.ladder.column_groups`) is
+    solved once. Returns ``(eq, a_c, lo_c, hi_c, xn, r_m, full_g, reps, inv)``
+    per group, ``full_g`` the groups' states and ``inv`` (n_cols,) the group
+    of each column.
     """
     cm = arr.mtj
+    reps, inv = column_groups(full)
+    full = full[:, reps]
     nc = full.shape[1]
     state = full[selected_row].astype(float)
     one = np.ones(nc)
@@ -343,7 +355,7 @@ def _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, c
     v_un = None
     xn = None
     for _pass in range(30):
-        eq = column_equivalents(arr, selected_row, full, v_read, T, v_un)
+        eq = reduce_columns(arr, selected_row, full, v_read, T, v_un)
         vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
         a_c = v_wl - eq["v_b0"] - vto
         lo_c, hi_c = np.minimum(0.0, vth_c), np.maximum(0.0, vth_c)
@@ -363,7 +375,7 @@ def _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, c
     else:
         raise ConvergenceError(f"read_currents: unselected-cell operating point not converged "
                                f"(last change {change:.3g} V > tol={tol:g} V)")
-    return eq, a_c, lo_c, hi_c, xn, r_m
+    return eq, a_c, lo_c, hi_c, xn, r_m, full, reps, inv
 
 
 def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto):
@@ -375,11 +387,11 @@ def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, 
         if hit is not None:
             _NOMINAL_CACHE.move_to_end(key)
             return hit
-    eq, a_c, lo_c, hi_c, xn, r_m = _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol,
-                                                               cell, vto)
+    eq, a_c, lo_c, hi_c, xn, r_m, full_g, reps, inv = _unselected_operating_point(
+        arr, selected_row, full, v_read, T, v_wl, tol, cell, vto)
     vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
-    state = full[selected_row].astype(float)
-    one = np.ones(full.shape[1])
+    state = full_g[selected_row].astype(float)
+    one = np.ones(full_g.shape[1])
     # first-order sensitivities of the nominal MTJ voltage: df/dp = dI/dp * loop (+ gm for a threshold
     # shift); dx/dp = -(df/dp)/f'
     sp = cell.sp
@@ -390,12 +402,14 @@ def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, 
     gds_n = gds_n + cell.goff
     loop = 1.0 + gm_n * kb_c + gds_n * rth_c
     fp_n = g_n * loop + gds_n
-    nom = _NominalRow(vth=vth_c, rth=rth_c, kb=kb_c, a=a_c, lo=lo_c, hi=hi_c, xn=xn,
-                      dx_drs=i_n * loop / fp_n,                          # dI/drs = -I (at rs = 1)
-                      dx_dsts=i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n,
-                      dx_dvt=-gm_n / fp_n, i_bl0=eq["i_bl0"], m_bl=eq["m_bl"], row=int(selected_row),
-                      full=full, v0=eq["v0"], dv=eq["dv"], r_m=r_m, frac_mid=(1.0 / cell.goff) / (r_m + 1.0 / cell.goff),
-                      frac_mtj=r_m / (r_m + 1.0 / cell.goff), vto=float(vto), i_n=np.asarray(i_n, float))
+    per_col = {k: np.asarray(v, float)[inv] for k, v in (
+        ("vth", vth_c), ("rth", rth_c), ("kb", kb_c), ("a", a_c), ("lo", lo_c), ("hi", hi_c), ("xn", xn),
+        ("dx_drs", i_n * loop / fp_n),                                   # dI/drs = -I (at rs = 1)
+        ("dx_dsts", i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n),
+        ("dx_dvt", -gm_n / fp_n), ("i_bl0", eq["i_bl0"]), ("m_bl", eq["m_bl"]), ("i_n", i_n))}
+    nom = _NominalRow(**per_col, row=int(selected_row), full=full_g, v0=eq["v0"], dv=eq["dv"], r_m=r_m,
+                      frac_mid=(1.0 / cell.goff) / (r_m + 1.0 / cell.goff), frac_mtj=r_m / (r_m + 1.0 / cell.goff),
+                      vto=float(vto), inv=inv, reps=reps)
     check_off_state(nom, nom.i_n, nom.i_n, v_read, T)
     if key is not None:
         if len(_NOMINAL_CACHE) >= _NOMINAL_MAX:
