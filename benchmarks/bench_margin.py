@@ -20,9 +20,10 @@ Prints
    (default read scheme, worst row, serial executor, ``method='mc'``) with
    16,384 and 4,096 samples, each in a fresh process: setup (IR-drop map,
    per-row closed-form BER, nominal reads), Monte Carlo and total seconds,
-   the setup fraction against the issue-14 target (< 20 %), and the peak
-   resident memory (``ru_maxrss``) of the process, which should not grow
-   with the number of samples.
+   the setup fraction against the issue-14 target (< 20 %), and the memory,
+   which should not grow with the number of samples: the peak resident
+   memory (``ru_maxrss``) of the process and the peak of the allocations
+   made by ``read_margin`` (tracemalloc, in a second, cold run).
 
 Run:  .venv/bin/python benchmarks/bench_margin.py [--rows 256 --cols 256] [--no-scale | --only-scale]
 """
@@ -160,9 +161,20 @@ def _scale_child(args):
     t0 = time.perf_counter()
     res = read_margin(arr, var, read, n_samples=args.scale_child, seed=1, method="mc", executor="serial")
     wall = time.perf_counter() - t0
+    rss = _maxrss_mb()
+    # the same run again, cold (solver caches cleared), with the Python and numpy allocations traced
+    import tracemalloc
+
+    from mramsim.array.solver import clear_caches
+
+    clear_caches()
+    tracemalloc.start()
+    read_margin(arr, var, read, n_samples=args.scale_child, seed=1, method="mc", executor="serial")
+    traced = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
     tm = res.timings
     print(json.dumps({"samples": args.scale_child, "setup": tm["setup"], "mc": tm["mc"], "total": tm["total"],
-                      "wall": wall, "rss0": rss0, "rss": _maxrss_mb(), "row": res.inputs.selected_row,
+                      "wall": wall, "rss0": rss0, "rss": rss, "traced": traced, "row": res.inputs.selected_row,
                       "reads": res.mc["n_reads"], "ber": res.ber}))
 
 
@@ -171,7 +183,7 @@ def _scale(args):
     print(f"\n3. Scale: read_margin on {n} x {n} (worst of 8 rows by the closed form, current-midpoint reference, "
           "serial, method='mc'), each run in a fresh process")
     print(f"  {'samples':>8s} {'setup s':>8s} {'MC s':>8s} {'total s':>8s} {'setup %':>8s} "
-          f"{'peak RSS MB':>12s} {'RSS growth MB':>14s}")
+          f"{'peak RSS MB':>12s} {'traced peak MB':>15s}")
     base = [sys.executable, os.path.abspath(__file__), "--scale-size", str(n)] + (["--numpy"] if args.numpy else [])
     rows = []
     for n_s in (args.scale_samples, max(1, args.scale_samples // 4)):
@@ -179,14 +191,15 @@ def _scale(args):
         r = json.loads(out.stdout.strip().splitlines()[-1])
         rows.append(r)
         print(f"  {r['samples']:8d} {r['setup']:8.2f} {r['mc']:8.2f} {r['total']:8.2f} "
-              f"{100 * r['setup'] / r['total']:7.1f}% {r['rss']:12.0f} {r['rss'] - r['rss0']:14.0f}")
+              f"{100 * r['setup'] / r['total']:7.1f}% {r['rss']:12.0f} {r['traced']:15.1f}")
     big = rows[0]
     frac = big["setup"] / big["total"]
     print(f"  setup fraction at {big['samples']} samples: {frac:.1%} (target < 20 %: {'met' if frac < 0.2 else 'NOT met'}); "
           f"row read {big['row']}, {big['reads']} bit reads, BER {big['ber']:.3g}")
-    print(f"  peak RSS {rows[1]['rss']:.0f} MB at {rows[1]['samples']} samples, {big['rss']:.0f} MB at "
-          f"{big['samples']} samples (growth over the warmed-up process: {rows[1]['rss'] - rows[1]['rss0']:.0f} MB, "
-          f"{big['rss'] - big['rss0']:.0f} MB)")
+    print(f"  memory: peak RSS of the process {rows[1]['rss']:.0f} MB at {rows[1]['samples']} samples, "
+          f"{big['rss']:.0f} MB at {big['samples']} samples ({rows[1]['rss0']:.0f} / {big['rss0']:.0f} MB after "
+          f"imports and warm-up); peak of the allocations of read_margin (tracemalloc, a second cold run) "
+          f"{rows[1]['traced']:.1f} MB and {big['traced']:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -226,7 +226,7 @@ def read_uniform(arr, selected_row, state, v_read, temperature, r_scale, tmr_sca
     check_sizes(arr, S)
     rs, ts, dvt = (_Padded(a, S, C, arr.n_ref, f) for a, f in ((rs, 1.0), (ts, 1.0), (dvt, 0.0)))
     i_cell, v_mtj, _, _, _ = _solve_row(arr, selected_row, full, float(v_read), float(temperature), arr.v_wl, 1e-10,
-                                     60, None, rs, ts, dvt)
+                                     60, None, rs, ts, dvt, fkey=("uniform", int(state)))
     if arr.n_ref:
         return i_cell[:, :C], v_mtj[:, :C]
     return i_cell, v_mtj
@@ -378,10 +378,15 @@ def _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, c
     return eq, a_c, lo_c, hi_c, xn, r_m, full, reps, inv
 
 
-def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto):
-    """The :class:`_NominalRow` of a read, from the cache (keyed on values) or computed."""
+def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto, fkey=None):
+    """The :class:`_NominalRow` of a read, from the cache (keyed on values) or computed.
+
+    ``fkey`` stands for the states ``full`` in the key when the array and the row
+    determine them (uniform reads: ``("uniform", state)``); default their bytes.
+    """
     akey = array_key(arr)
-    key = None if akey is None else (akey, selected_row, full.tobytes(), v_read, T, v_wl, tol, max_iter)
+    fk = full.tobytes() if fkey is None else fkey
+    key = None if akey is None else (akey, selected_row, fk, v_read, T, v_wl, tol, max_iter)
     if key is not None:
         hit = _NOMINAL_CACHE.get(key)
         if hit is not None:
@@ -494,7 +499,7 @@ def _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polis
     return iters
 
 
-def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, rs, ts, dvt):
+def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, rs, ts, dvt, fkey=None):
     """Core of :func:`read_currents` on checked inputs; ``rs``, ``ts``, ``dvt`` are (S, n_cols).
 
     Returns ``(i_cell, v_mtj, iterations, nominal, exact)`` with (S, n_cols)
@@ -505,7 +510,7 @@ def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, 
     """
     cell, vto = _cell_newton(arr, v_read, T, max_iter)
     polish = (not cell.sp.ok) if polish is None else bool(polish)
-    nom = _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto)
+    nom = _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto, fkey)
     # phase A stops once the update is below tol_a: quadratic convergence puts the spline-model
     # root within ~(tol_a)^2 / V, far below tol; phase B then checks the exact model against tol.
     tol_a = max(tol, 1e-7) if polish else tol
