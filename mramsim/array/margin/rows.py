@@ -57,10 +57,13 @@ def _p_form(ctx, col, state, nom, narrowed=None):
     return p
 
 
-def row_form_ber(ctx, row, n_cols=4):
-    """Closed-form per-bit BER of ``row`` averaged over evaluated columns [-] and the columns used."""
+def row_form_ber(ctx, row, n_cols=4, nom=None):
+    """Closed-form per-bit BER of ``row`` averaged over evaluated columns [-] and the columns used.
+
+    ``nom``: the row's :func:`.evaluate.nominal_reads` when already computed.
+    """
     c = ctx.replace(selected_row=int(row))
-    nom = nominal_reads(c)
+    nom = nominal_reads(c) if nom is None else nom
     cols = set(np.unique(np.linspace(0, c.arr.cols - 1, min(n_cols, c.arr.cols)).round().astype(int)).tolist())
     for st in ("p", "ap"):
         cols.add(int(np.argmin(nom[f"m_{st}"][0])))
@@ -81,12 +84,16 @@ def row_form_ber(ctx, row, n_cols=4):
     return (float(vals[ok].mean()) if ok.any() else math.nan), cols
 
 
-def row_stats(ctx, rows, n_cols=4) -> RowStats:
-    """:class:`RowStats` of the rows ``rows`` (closed-form BER per row, array average, worst row)."""
+def row_stats(ctx, rows, n_cols=4, noms=None) -> RowStats:
+    """:class:`RowStats` of the rows ``rows`` (closed-form BER per row, array average, worst row).
+
+    ``noms``: ``{row: nominal reads}`` already computed (:func:`.evaluate.nominal_reads`).
+    """
+    noms = noms or {}
     bers = []
     cols_used = []
     for r in rows:
-        b, cols = row_form_ber(ctx, r, n_cols)
+        b, cols = row_form_ber(ctx, r, n_cols, noms.get(int(r)))
         bers.append(b)
         cols_used = cols
     arr_b = np.asarray(bers, float)
