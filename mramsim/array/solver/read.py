@@ -11,7 +11,9 @@ unknown, its MTJ voltage, solved by Newton (:mod:`.newton`) vectorised over
    unselected cells' MTJs are linearised at their own voltage in the nominal
    read (static :math:`R(V_u)`), found by fixed-point passes of ladder
    reduction + nominal solve; then the first-order sensitivities of the
-   nominal MTJ voltage to (r_scale, tmr_scale, vth_shift).
+   nominal MTJ voltage to (r_scale, tmr_scale, vth_shift). Equal columns
+   (every data column of a uniform read) are one ladder, solved once
+   (:func:`.ladder.column_groups`), so this costs no time or memory per column.
 2. *Start point* (:func:`_taylor_start`): the first-order Taylor expansion of
    the nominal solution in the sample's parameters, clipped to [lo, hi].
 3. *Phase A* (:func:`_solve_group`): Newton with the MTJ from a cubic spline
