@@ -194,7 +194,8 @@ def _scale(args):
               f"{100 * r['setup'] / r['total']:7.1f}% {r['rss']:12.0f} {r['traced']:15.1f}")
     big = rows[0]
     frac = big["setup"] / big["total"]
-    print(f"  setup fraction at {big['samples']} samples: {frac:.1%} (target < 20 %: {'met' if frac < 0.2 else 'NOT met'}); "
+    verdict = "met" if frac < 0.2 else "NOT met"
+    print(f"  setup fraction at {big['samples']} samples: {frac:.1%} (target < 20 %: {verdict}); "
           f"row read {big['row']}, {big['reads']} bit reads, BER {big['ber']:.3g}")
     print(f"  memory: peak RSS of the process {rows[1]['rss']:.0f} MB at {rows[1]['samples']} samples, "
           f"{big['rss']:.0f} MB at {big['samples']} samples ({rows[1]['rss0']:.0f} / {big['rss0']:.0f} MB after "

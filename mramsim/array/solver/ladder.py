@@ -119,7 +119,9 @@ def column_equivalents(arr, selected_row: int, full_states, v_read: float, tempe
 
 def reduce_columns(arr, selected_row: int, full_states, v_read: float, temperature: float,
                    v_mtj_unselected=None) -> dict:
-    """:func:`column_equivalents` of the columns given: ``full_states`` (rows, k) [-], ``v_mtj_unselected`` (rows, k) [V].
+    """:func:`column_equivalents` of the k columns given, without grouping.
+
+    ``full_states`` (rows, k) [-], ``v_mtj_unselected`` (rows, k) [V].
 
     All k columns stacked into one banded Cholesky solve; the same keys as
     :func:`column_equivalents`, with k columns.
