@@ -130,3 +130,29 @@ def test_row_ber_shares_only_the_columns_a_one_column_array_reproduces():
     assert len(cols) >= 4
     assert ber > 0
     assert ber == pytest.approx(float(np.mean(each)), rel=1e-12)
+
+
+def test_few_sample_reads_keep_no_chunk_sized_copies_and_growing_them_changes_nothing():
+    """A one-column read of 1 sample tiles 1 row (not CHUNK rows); later, larger reads equal cold ones."""
+    small = np.ones((1, 1))
+    read_uniform(Array1T1MTJ(4, 1), 3, 0, 0.15, 300.0, small, small, 0 * small)     # imports, kernels, spline
+    arr = Array1T1MTJ(128, 1, wires=Wires(r_bl=3.25, r_sl=2.75))                     # a new nominal row
+    tracemalloc.start()
+    try:
+        read_uniform(arr, 127, 0, 0.15, 300.0, small, small, 0 * small)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.5e6                     # a CHUNK-row tiling alone is 10 x 16384 x 8 B = 1.3 MB
+    rng = np.random.default_rng(4)
+    outs = []
+    for n in (3, 40, 5000):                 # tilings grow on the cached nominal row
+        rs = rng.lognormal(0, 0.05, (n, 1))
+        dvt = rng.normal(0, 0.02, (n, 1))
+        warm = read_uniform(arr, 127, 0, 0.15, 300.0, rs, np.ones((n, 1)), dvt)
+        clear_caches()
+        cold = read_uniform(arr, 127, 0, 0.15, 300.0, rs, np.ones((n, 1)), dvt)
+        outs.append((warm, cold))
+    for warm, cold in outs:
+        for a, b in zip(warm, cold):
+            np.testing.assert_array_equal(a, b)

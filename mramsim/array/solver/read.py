@@ -310,12 +310,20 @@ class _NominalRow:
     inv: np.ndarray | None = None
     reps: np.ndarray | None = None
 
-    def tiled_group(self, want, cols_g, rows_per_chunk):
-        """Per-column arrays of one state group tiled ``rows_per_chunk`` times (cached)."""
+    def tiled_group(self, want, cols_g, rows_per_chunk, rows_needed=None):
+        """Per-column arrays of one state group tiled ``rows_per_chunk`` times (cached).
+
+        With ``rows_needed`` (< ``rows_per_chunk``) a shorter tiling that holds
+        at least that many rows may be returned (a nominal or design-point read
+        of a few samples keeps no chunk-sized copies).
+        """
         tkey = (want, rows_per_chunk)
         tiled = self.tiled.get(tkey)
-        if tiled is None:
-            tiled = {k: np.tile(v[cols_g], rows_per_chunk) for k, v in
+        need = rows_per_chunk if rows_needed is None else min(rows_per_chunk, rows_needed)
+        if tiled is None or tiled["vth"].size < need * cols_g.size:
+            have = 0 if tiled is None else tiled["vth"].size // cols_g.size
+            reps = min(rows_per_chunk, max(need, 2 * have))       # grown geometrically up to a chunk
+            tiled = {k: np.tile(v[cols_g], reps) for k, v in
                      (("vth", self.vth), ("rth", self.rth), ("kb", self.kb), ("a", self.a), ("lo", self.lo),
                       ("hi", self.hi), ("xn", self.xn), ("drs", self.dx_drs), ("dsts", self.dx_dsts),
                       ("dvt", self.dx_dvt))}
@@ -459,7 +467,7 @@ def _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polis
     ng = cols_g.size
     every = ng == nc
     rows_per_chunk = max(1, CHUNK // ng)
-    tiled = nom.tiled_group(want, cols_g, rows_per_chunk)
+    tiled = nom.tiled_group(want, cols_g, rows_per_chunk, S)
     iters = 0
     for r0 in range(0, S, rows_per_chunk):
         sl = slice(r0, min(S, r0 + rows_per_chunk))
