@@ -92,23 +92,29 @@ def _check_arguments(arr, var, read, *, method, n_samples, seed, is_samples, is_
 
 
 def _ir_map_and_row(ctx, ir_rows, selected_row):
-    """Nominal margins over ``ir_rows`` rows spanning the array (IR drop) and the row to read."""
+    """Nominal margins over ``ir_rows`` rows spanning the array (IR drop), the row to read, the row statistics.
+
+    Returns ``(ir, row, stats, noms)``, ``noms`` the nominal reads of the IR-map rows by row (reused by
+    the row statistics and for the row read).
+    """
     arr = ctx.arr
     rows = np.unique(np.linspace(0, arr.rows - 1, min(ir_rows, arr.rows)).round().astype(int))
     ir = IRMap(rows=rows.tolist())
+    noms = {}
     for r in rows:
-        nom = nominal_reads(ctx, row=int(r))
+        nom = noms[int(r)] = nominal_reads(ctx, row=int(r))
         ir.m_p_min.append(float(nom["m_p"].min()))
         ir.m_ap_min.append(float(nom["m_ap"].min()))
         ir.s_p_mean.append(float(nom["s_p"].mean()))
         ir.s_ap_mean.append(float(nom["s_ap"].mean()))
-    stats = row_stats(ctx, rows) if not ctx.var.is_nominal() or ctx.read.sa_offset_sigma > 0 else None
+    varied = not ctx.var.is_nominal() or ctx.read.sa_offset_sigma > 0
+    stats = row_stats(ctx, rows, noms=noms) if varied else None
     if selected_row == "worst":
         if stats is not None and stats.worst_row is not None and stats.worst_row_ber_form > 0:
-            return ir, stats.worst_row, stats        # the row of largest (closed-form) BER
-        worst = np.minimum(ir.m_p_min, ir.m_ap_min)  # no variation / no failures: smallest nominal margin
-        return ir, int(rows[int(np.argmin(worst))]), stats
-    return ir, int(selected_row), stats
+            return ir, stats.worst_row, stats, noms      # the row of largest (closed-form) BER
+        worst = np.minimum(ir.m_p_min, ir.m_ap_min)      # no variation / no failures: smallest nominal margin
+        return ir, int(rows[int(np.argmin(worst))]), stats, noms
+    return ir, int(selected_row), stats, noms
 
 
 def _tail_states(method, mc, min_mc_failures):
@@ -260,9 +266,9 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
     t0 = time.perf_counter()
     ctx = ReadContext(arr=arr, var=var, read=read, selected_row=0, solver=solver)
     ctx = ctx.replace(s_ref_fixed=fixed_reference(ctx))
-    ir, row, stats = _ir_map_and_row(ctx, ir_rows, selected_row)
+    ir, row, stats, noms = _ir_map_and_row(ctx, ir_rows, selected_row)
     ctx = ctx.replace(selected_row=row)
-    nom = nominal_reads(ctx)
+    nom = noms[row] if row in noms else nominal_reads(ctx)
     nominal = NominalReads(**{k: nom[k][0].tolist() for k in ("s_p", "s_ap", "s_ref", "m_p", "m_ap")})
     t_setup = time.perf_counter() - t0
 
@@ -283,7 +289,7 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
     disagree = _disagreements(mc, importance) if method == "auto" else {}
     ber_p, ber_ap, ber, ber_ci, method_used = _combine(method, mc, importance, analytic, disagree)
     beta_eq = float(-ndtri(ber)) if 0 < ber < 1 else (math.inf if ber == 0 else -math.inf)
-    array_ber = _array_ber(ctx, ber, stats, row)
+    array_ber = _array_ber(ctx, ber, stats, row, nom)
     inputs = _inputs_record(ctx, seed=seed, n_samples=n_samples, method=method, block_size=block_size,
                             is_rel_ci=is_rel_ci, is_samples=is_samples, is_max_samples=is_max_samples)
     return ReadMarginResult(
@@ -296,8 +302,11 @@ def read_margin(arr, var: Variation, read: ReadScheme, n_samples: int = 10_000, 
     )
 
 
-def _array_ber(ctx, ber, stats, row):
-    """Array-average BER: ``ber`` times the closed-form ratio array average / selected row [-]."""
+def _array_ber(ctx, ber, stats, row, nom=None):
+    """Array-average BER: ``ber`` times the closed-form ratio array average / selected row [-].
+
+    ``nom``: the nominal reads of ``row`` (:func:`.evaluate.nominal_reads`) when known.
+    """
     if ctx.var.is_nominal() and ctx.read.sa_offset_sigma == 0:
         return float(ber)
     if stats is None or not math.isfinite(stats.array_ber_form):
@@ -305,7 +314,7 @@ def _array_ber(ctx, ber, stats, row):
     if row in stats.rows:
         b_row = stats.ber_form[stats.rows.index(row)]
     else:
-        b_row = row_form_ber(ctx, row)[0]
+        b_row = row_form_ber(ctx, row, nom=nom)[0]
     if not (math.isfinite(b_row) and b_row > 0):
         return float(ber) if stats.array_ber_form == 0 else math.nan
     return float(ber * stats.array_ber_form / b_row)

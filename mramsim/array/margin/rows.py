@@ -4,7 +4,9 @@ The IR drop makes every row of the array read differently; with a fixed
 reference the far rows fail far more often than the array average. For each
 row of the IR map the per-bit error rate is estimated with the closed form
 (FORM, :func:`.tails.design_point`) at up to ``n_cols`` evenly spaced
-columns plus the column with the smallest nominal margin of each state,
+columns plus the column with the smallest nominal margin of each state
+(the columns a one-column array reproduces, :func:`.tails.narrow_context`,
+are one evaluation),
 
 .. math:: \mathrm{BER}_r = \tfrac12\,\overline{[\Phi(-\beta_P) + \Phi(-\beta_{AP})]}_{\text{columns}},
 
@@ -37,9 +39,12 @@ def _worlds(ctx):
     return [({j: _U_COND}, 1.0 - ctx.var.defect_rate), ({j: -_U_COND}, ctx.var.defect_rate)]
 
 
-def _p_form(ctx, col, state, nom):
-    """FORM failure probability of one read of ``state`` at column ``col`` [-] (nan if no design point)."""
-    dctx, dcol = narrow_context(ctx, col, nom)
+def _p_form(ctx, col, state, nom, narrowed=None):
+    """FORM failure probability of one read of ``state`` at column ``col`` [-] (nan if no design point).
+
+    ``narrowed``: the ``(ctx, col)`` of :func:`.tails.narrow_context` when already known.
+    """
+    dctx, dcol = narrow_context(ctx, col, nom) if narrowed is None else narrowed
     p = 0.0
     for fixed, wt in _worlds(ctx):
         if wt == 0.0:
@@ -52,28 +57,43 @@ def _p_form(ctx, col, state, nom):
     return p
 
 
-def row_form_ber(ctx, row, n_cols=4):
-    """Closed-form per-bit BER of ``row`` averaged over evaluated columns [-] and the columns used."""
+def row_form_ber(ctx, row, n_cols=4, nom=None):
+    """Closed-form per-bit BER of ``row`` averaged over evaluated columns [-] and the columns used.
+
+    ``nom``: the row's :func:`.evaluate.nominal_reads` when already computed.
+    """
     c = ctx.replace(selected_row=int(row))
-    nom = nominal_reads(c)
+    nom = nominal_reads(c) if nom is None else nom
     cols = set(np.unique(np.linspace(0, c.arr.cols - 1, min(n_cols, c.arr.cols)).round().astype(int)).tolist())
     for st in ("p", "ap"):
         cols.add(int(np.argmin(nom[f"m_{st}"][0])))
     cols = sorted(cols)
     vals = []
+    shared = None    # every column a one-column array reproduces is the same evaluation (one array, row, read)
     for col in cols:
-        vals.append(0.5 * (_p_form(c, col, "p", nom) + _p_form(c, col, "ap", nom)))
+        narrowed = narrow_context(c, col, nom)
+        if narrowed[0] is not c and shared is not None:
+            vals.append(shared)
+            continue
+        v = 0.5 * (_p_form(c, col, "p", nom, narrowed) + _p_form(c, col, "ap", nom, narrowed))
+        if narrowed[0] is not c:
+            shared = v
+        vals.append(v)
     vals = np.asarray(vals, float)
     ok = np.isfinite(vals)
     return (float(vals[ok].mean()) if ok.any() else math.nan), cols
 
 
-def row_stats(ctx, rows, n_cols=4) -> RowStats:
-    """:class:`RowStats` of the rows ``rows`` (closed-form BER per row, array average, worst row)."""
+def row_stats(ctx, rows, n_cols=4, noms=None) -> RowStats:
+    """:class:`RowStats` of the rows ``rows`` (closed-form BER per row, array average, worst row).
+
+    ``noms``: ``{row: nominal reads}`` already computed (:func:`.evaluate.nominal_reads`).
+    """
+    noms = noms or {}
     bers = []
     cols_used = []
     for r in rows:
-        b, cols = row_form_ber(ctx, r, n_cols)
+        b, cols = row_form_ber(ctx, r, n_cols, noms.get(int(r)))
         bers.append(b)
         cols_used = cols
     arr_b = np.asarray(bers, float)

@@ -39,18 +39,32 @@ GRID = (1.0 / 1024, 1.0 / 256, 1.0 / 64, 1.0 / 16, 0.25, 0.5, 1.0)
 
 
 def _worst_vgs(nom, currents):
-    """(largest V_GS [V], its (row, col)) of the unselected access transistors at the selected currents given."""
+    """(largest V_GS [V], its (row, group), which current) of the unselected access transistors.
+
+    ``currents`` are per column group (groups,) [A] (the nominal row's
+    ``v0``, ``dv``, ``frac_mid`` are stored per group of equal columns).
+    """
     worst, where = -np.inf, None
-    for i in currents:
-        v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv             # (n_cols, 2 rows)
-        vbl, vsl = v[:, 0::2].T, v[:, 1::2].T                            # (rows, n_cols)
+    for j, i in enumerate(currents):
+        v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv             # (groups, 2 rows)
+        vbl, vsl = v[:, 0::2].T, v[:, 1::2].T                            # (rows, groups)
         vmid = vsl + nom.frac_mid * (vbl - vsl)
         vgs = -np.minimum(vmid, vsl)                                     # gate at 0 V
         vgs[nom.row] = -np.inf                                           # the selected row is on
         k = int(np.argmax(vgs))
         if vgs.flat[k] > worst:
-            worst, where = float(vgs.flat[k]), np.unravel_index(k, vgs.shape)
+            worst, where = float(vgs.flat[k]), np.unravel_index(k, vgs.shape) + (j,)
     return worst, where
+
+
+def _group_hull(nom, i_lo, i_hi):
+    """Smallest and largest of the currents ``i_lo``, ``i_hi`` (n_cols,) [A] over each column group (groups,)."""
+    g = nom.v0.shape[0]
+    lo = np.full(g, np.inf)
+    hi = np.full(g, -np.inf)
+    np.minimum.at(lo, nom.inv, np.broadcast_to(np.asarray(i_lo, float), nom.inv.shape))
+    np.maximum.at(hi, nom.inv, np.broadcast_to(np.asarray(i_hi, float), nom.inv.shape))
+    return lo, hi
 
 
 def check_off_state(nom, i_lo, i_hi, v_read, T):
@@ -67,19 +81,24 @@ def check_off_state(nom, i_lo, i_hi, v_read, T):
             f"(here {nom.vto:.4g} V): with the word line at 0 V every unselected access transistor is on, "
             f"which the fast solver does not model")
     # V_GS of every node is linear in the selected current, so -min(v_mid, v_sl) is convex in it and its
-    # maximum over a current interval is at an end: a cached, wider interval that passes settles it
+    # maximum over a current interval is at an end: a cached, wider interval that passes settles it; and
+    # over the columns of a group (equal ladders) it is the maximum at the group's extreme currents
     span = float(np.max(np.maximum(np.abs(np.asarray(i_hi) - nom.i_n), np.abs(np.asarray(i_lo) - nom.i_n))
                         / np.maximum(np.abs(nom.i_n), 1e-300)))
     level = next((lv for lv in QUICK_LEVELS if span <= lv), None)
     if level is not None:
         key = ("vgs", float(T), level)
         if key not in nom.quick:
-            nom.quick[key] = _worst_vgs(nom, (nom.i_n * (1.0 - level), nom.i_n * (1.0 + level)))[0]
+            i_g = nom.i_n[nom.reps]
+            nom.quick[key] = _worst_vgs(nom, (i_g * (1.0 - level), i_g * (1.0 + level)))[0]
         if nom.quick[key] <= nom.vto:
             return
-    worst, where = _worst_vgs(nom, (i_lo, i_hi))
+    hull = _group_hull(nom, i_lo, i_hi)
+    worst, where = _worst_vgs(nom, hull)
     if worst > nom.vto:
-        r, c = (int(x) for x in where)
+        r, g, j = (int(x) for x in where)
+        ext = np.broadcast_to(np.asarray((i_lo, i_hi)[j], float), nom.inv.shape)
+        c = int(np.flatnonzero((nom.inv == g) & (ext == hull[j][g]))[0])   # a column at the group's extreme
         raise ParameterError(
             "v_read", v_read,
             f"a read in which every unselected access transistor stays off: at T = {T:g} K the "
@@ -95,12 +114,25 @@ def excursion_error(arr, nom, i, T):
     error ``e`` as a Norton source at the cell's terminals (through the series leakage resistance)
     times the transfer impedance to the selected port, :math:`|dv_{bl,r} - dv_{sl,r}|` (reciprocity).
     """
-    v = nom.v0 + np.asarray(i, float)[:, None] * nom.dv
-    vcell = (v[:, 0::2] - v[:, 1::2]).T                                  # (rows, n_cols)
-    vm = vcell * nom.frac_mtj
-    e = np.asarray(arr.mtj.current(nom.full, vm, T), float) - vm / nom.r_m
-    z = np.abs(nom.dv[:, 0::2] - nom.dv[:, 1::2]).T
-    e = np.abs(e) * nom.frac_mtj * z
+    i = np.broadcast_to(np.asarray(i, float), nom.inv.shape)
+    i_g = i[nom.reps]
+    if np.array_equal(i_g[nom.inv], i):                                  # equal within each group
+        return _excursion(arr, nom, i_g, np.arange(nom.reps.size), T)[nom.inv]
+    return _excursion(arr, nom, i, nom.inv, T)
+
+
+def _excursion(arr, nom, i, groups, T):
+    """:func:`excursion_error` of the columns whose groups are ``groups``, at currents ``i`` (one per entry)."""
+    one = groups.size == nom.reps.size and np.array_equal(groups, np.arange(groups.size))
+    v0, dv = (nom.v0, nom.dv) if one else (nom.v0[groups], nom.dv[groups])
+    full, frac_mtj, r_m = ((nom.full, nom.frac_mtj, nom.r_m) if one
+                           else (nom.full[:, groups], nom.frac_mtj[:, groups], nom.r_m[:, groups]))
+    v = v0 + i[:, None] * dv
+    vcell = (v[:, 0::2] - v[:, 1::2]).T                                  # (rows, columns)
+    vm = vcell * frac_mtj
+    e = np.asarray(arr.mtj.current(full, vm, T), float) - vm / r_m
+    z = np.abs(dv[:, 0::2] - dv[:, 1::2]).T
+    e = np.abs(e) * frac_mtj * z
     e[nom.row] = 0.0
     return np.sum(e, axis=0)
 
@@ -114,7 +146,7 @@ def _didvth(arr, nom, cell, i_cell, v_mtj, rs, ts, dvt, T, chunk):
 
     S, nc = i_cell.shape
     out = np.empty((S, nc))
-    st = nom.full[nom.row]
+    st = nom.full[nom.row][nom.inv]
     step = max(1, chunk // max(nc, 1))
     for r0 in range(0, S, step):
         sl = slice(r0, min(S, r0 + step))

@@ -6,7 +6,8 @@ its BL and SL nodes. Per column, the BL and SL ladders (segment conductances
 :math:`g_b = 1/r_{bl}`, :math:`g_s = 1/r_{sl}`, drivers at row 0) plus these
 rungs form a banded symmetric nodal system :math:`G v = i`; two solves per
 column (all columns stacked into one banded Cholesky solve,
-:func:`scipy.linalg.solveh_banded`) give the Thevenin equivalent
+:func:`scipy.linalg.solveh_banded`; equal columns -- every data column of a
+uniform read -- solved once, :func:`column_groups`) give the Thevenin equivalent
 
 .. math::
     v_{bl,s} - v_{sl,s} = V_{th} - R_{th} I,\qquad
@@ -25,7 +26,7 @@ import numpy as np
 
 from ..memory import check_memory
 
-__all__ = ["unselected_conductance", "column_equivalents"]
+__all__ = ["unselected_conductance", "column_equivalents", "column_groups", "reduce_columns"]
 
 
 def unselected_conductance(arr, full_states, T, v_mtj=None):
@@ -40,6 +41,37 @@ def unselected_conductance(arr, full_states, T, v_mtj=None):
         r0 = np.array([float(np.asarray(cm.resistance(s, 0.0, T))) for s in (0, 1)])
         return 1.0 / (r0[full_states] + r_off)
     return 1.0 / (np.asarray(cm.resistance(full_states, v_mtj, T), float) + r_off)
+
+
+def column_groups(full_states, v_mtj=None, ignore_row=None):
+    """Columns whose ladders are equal: ``(reps, inv)`` with ``inv[c]`` the group of column ``c`` [-].
+
+    Two columns are in one group when their states (rows, n_cols) -- and the
+    unselected cells' voltages ``v_mtj`` when given -- are equal; row
+    ``ignore_row`` (the selected row, which the ladder does not contain) is
+    left out of the comparison. ``reps`` are the first columns of the groups,
+    in order of appearance. In a read of uniform data (every Monte Carlo
+    read) all data columns form one group, so the ladders are solved once
+    instead of ``cols`` times.
+    """
+    full = np.asarray(full_states)
+    parts = [full if ignore_row is None else np.delete(full, ignore_row, axis=0)]
+    if v_mtj is not None:
+        v = np.asarray(v_mtj, float)
+        parts.append(v if ignore_row is None else np.delete(v, ignore_row, axis=0))
+    C = full.shape[1]
+    if all(np.array_equal(p, np.broadcast_to(p[:, :1], p.shape)) for p in parts):
+        return np.zeros(1, dtype=np.intp), np.zeros(C, dtype=np.intp)
+    keys = np.concatenate([np.ascontiguousarray(p.T).view(np.uint8).reshape(C, -1) for p in parts], axis=1)
+    seen: dict = {}
+    inv = np.empty(C, dtype=np.intp)
+    reps = []
+    for c in range(C):
+        g = seen.setdefault(keys[c].tobytes(), len(seen))
+        if g == len(reps):
+            reps.append(c)
+        inv[c] = g
+    return np.asarray(reps, dtype=np.intp), inv
 
 
 def column_equivalents(arr, selected_row: int, full_states, v_read: float, temperature: float,
@@ -71,11 +103,32 @@ def column_equivalents(arr, selected_row: int, full_states, v_read: float, tempe
         also ``v0``, ``dv`` (n_cols, 2 rows) node voltages at I = 0 and per
         ampere of cell current (order bl_0, sl_0, bl_1, ...) and ``g_u``
         (rows, n_cols) the unselected-cell conductances [S].
+
+    Equal columns (:func:`column_groups`) are reduced once
+    (:func:`reduce_columns`) and copied.
+    """
+    R, C, s = arr.rows, arr.n_cols, selected_row
+    check_memory("rows x cols", 32 * 8.0 * R * C, None, f"{R} x {C}")
+    v_u = None if v_mtj_unselected is None else np.asarray(v_mtj_unselected, float)
+    reps, inv = column_groups(full_states, v_u, ignore_row=s)
+    full_g = np.asarray(full_states)[:, reps]
+    eq = reduce_columns(arr, s, full_g, v_read, temperature, None if v_u is None else v_u[:, reps])
+    out = {k: (v[:, inv] if k == "g_u" else v[inv]) for k, v in eq.items()}
+    return out
+
+
+def reduce_columns(arr, selected_row: int, full_states, v_read: float, temperature: float,
+                   v_mtj_unselected=None) -> dict:
+    """:func:`column_equivalents` of the k columns given, without grouping.
+
+    ``full_states`` (rows, k) [-], ``v_mtj_unselected`` (rows, k) [V].
+
+    All k columns stacked into one banded Cholesky solve; the same keys as
+    :func:`column_equivalents`, with k columns.
     """
     from scipy.linalg import solveh_banded
 
-    R, C, s = arr.rows, arr.n_cols, selected_row
-    check_memory("rows x cols", 32 * 8.0 * R * C, None, f"{R} x {C}")
+    R, C, s = arr.rows, np.shape(full_states)[1], selected_row
     gb, gs = 1.0 / arr.wires.r_bl, 1.0 / arr.wires.r_sl
     gu = unselected_conductance(arr, full_states, temperature, v_mtj_unselected).copy()
     gu[s, :] = 0.0                                   # the selected cell is solved separately

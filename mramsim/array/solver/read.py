@@ -11,7 +11,9 @@ unknown, its MTJ voltage, solved by Newton (:mod:`.newton`) vectorised over
    unselected cells' MTJs are linearised at their own voltage in the nominal
    read (static :math:`R(V_u)`), found by fixed-point passes of ladder
    reduction + nominal solve; then the first-order sensitivities of the
-   nominal MTJ voltage to (r_scale, tmr_scale, vth_shift).
+   nominal MTJ voltage to (r_scale, tmr_scale, vth_shift). Equal columns
+   (every data column of a uniform read) are one ladder, solved once
+   (:func:`.ladder.column_groups`), so this costs no time or memory per column.
 2. *Start point* (:func:`_taylor_start`): the first-order Taylor expansion of
    the nominal solution in the sample's parameters, clipped to [lo, hi].
 3. *Phase A* (:func:`_solve_group`): Newton with the MTJ from a cubic spline
@@ -45,7 +47,7 @@ from ...errors import ConvergenceError, ParameterError
 from ..memory import check_memory
 from .checks import check_off_state, exact_fallback
 from .common import ReadSolution, check_read_inputs
-from .ladder import column_equivalents
+from .ladder import column_groups, reduce_columns
 from .newton import CellNewton, transistor
 from .spline import mtj_spline, mtj_spline_iv
 
@@ -226,7 +228,7 @@ def read_uniform(arr, selected_row, state, v_read, temperature, r_scale, tmr_sca
     check_sizes(arr, S)
     rs, ts, dvt = (_Padded(a, S, C, arr.n_ref, f) for a, f in ((rs, 1.0), (ts, 1.0), (dvt, 0.0)))
     i_cell, v_mtj, _, _, _ = _solve_row(arr, selected_row, full, float(v_read), float(temperature), arr.v_wl, 1e-10,
-                                     60, None, rs, ts, dvt)
+                                     60, None, rs, ts, dvt, fkey=("uniform", int(state)))
     if arr.n_ref:
         return i_cell[:, :C], v_mtj[:, :C]
     return i_cell, v_mtj
@@ -271,11 +273,15 @@ class _NominalRow:
     ``xn`` the nominal MTJ voltage [V]; ``dx_drs``, ``dx_dsts``, ``dx_dvt`` its
     sensitivities [V, V, V/V]; ``i_bl0``, ``m_bl`` the BL driver current at
     zero cell current [A] and per unit cell current [-]. For the checks
-    (:mod:`.checks`): ``row`` the selected row, ``full`` the states, ``v0``,
-    ``dv`` the ladder node voltages [V, V/A], ``r_m`` the unselected MTJs'
+    (:mod:`.checks`), per group of equal columns (:func:`.ladder.column_groups`;
+    ``inv`` (n_cols,) the group of each column, ``reps`` the first column of
+    each group): ``full`` the states (rows, groups), ``v0``, ``dv`` the ladder
+    node voltages (groups, 2 rows) [V, V/A], ``r_m`` the unselected MTJs'
     static R [ohm], ``frac_mid``, ``frac_mtj`` the shares of an unselected
-    cell's voltage across its transistor and its MTJ [-], ``vto`` V_TO(T) [V],
-    ``i_n`` the nominal cell current [A].
+    cell's voltage across its transistor and its MTJ [-] (rows, groups); and
+    ``row`` the selected row, ``vto`` V_TO(T) [V], ``i_n`` the nominal cell
+    current (n_cols,) [A]. A uniform read has one group of data columns, so
+    these take no memory per column.
     """
 
     vth: np.ndarray
@@ -301,13 +307,23 @@ class _NominalRow:
     quick: dict = field(default_factory=dict, repr=False)   # cache of checks.quick_excursion_errors
     i_n: np.ndarray | None = None
     tiled: dict = field(default_factory=dict)
+    inv: np.ndarray | None = None
+    reps: np.ndarray | None = None
 
-    def tiled_group(self, want, cols_g, rows_per_chunk):
-        """Per-column arrays of one state group tiled ``rows_per_chunk`` times (cached)."""
+    def tiled_group(self, want, cols_g, rows_per_chunk, rows_needed=None):
+        """Per-column arrays of one state group tiled ``rows_per_chunk`` times (cached).
+
+        With ``rows_needed`` (< ``rows_per_chunk``) a shorter tiling that holds
+        at least that many rows may be returned (a nominal or design-point read
+        of a few samples keeps no chunk-sized copies).
+        """
         tkey = (want, rows_per_chunk)
         tiled = self.tiled.get(tkey)
-        if tiled is None:
-            tiled = {k: np.tile(v[cols_g], rows_per_chunk) for k, v in
+        need = rows_per_chunk if rows_needed is None else min(rows_per_chunk, rows_needed)
+        if tiled is None or tiled["vth"].size < need * cols_g.size:
+            have = 0 if tiled is None else tiled["vth"].size // cols_g.size
+            reps = min(rows_per_chunk, max(need, 2 * have))       # grown geometrically up to a chunk
+            tiled = {k: np.tile(v[cols_g], reps) for k, v in
                      (("vth", self.vth), ("rth", self.rth), ("kb", self.kb), ("a", self.a), ("lo", self.lo),
                       ("hi", self.hi), ("xn", self.xn), ("drs", self.dx_drs), ("dsts", self.dx_dsts),
                       ("dvt", self.dx_dvt))}
@@ -332,9 +348,15 @@ def _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, c
     they see in the nominal read (r_scale = tmr_scale = 1, no shift), found by
     passes of ladder reduction + nominal solve (V_u ~ V G_OFF R_MTJ, so
     usually two or three passes; the sample's own current changes V_u only to
-    second order). Returns ``(eq, a_c, lo_c, hi_c, xn)``.
+    second order). Equal columns (states, selected cell included) stay equal
+    in every pass, so each group of them (:func:`.ladder.column_groups`) is
+    solved once. Returns ``(eq, a_c, lo_c, hi_c, xn, r_m, full_g, reps, inv)``
+    per group, ``full_g`` the groups' states and ``inv`` (n_cols,) the group
+    of each column.
     """
     cm = arr.mtj
+    reps, inv = column_groups(full)
+    full = full[:, reps]
     nc = full.shape[1]
     state = full[selected_row].astype(float)
     one = np.ones(nc)
@@ -343,7 +365,7 @@ def _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, c
     v_un = None
     xn = None
     for _pass in range(30):
-        eq = column_equivalents(arr, selected_row, full, v_read, T, v_un)
+        eq = reduce_columns(arr, selected_row, full, v_read, T, v_un)
         vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
         a_c = v_wl - eq["v_b0"] - vto
         lo_c, hi_c = np.minimum(0.0, vth_c), np.maximum(0.0, vth_c)
@@ -363,23 +385,28 @@ def _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol, c
     else:
         raise ConvergenceError(f"read_currents: unselected-cell operating point not converged "
                                f"(last change {change:.3g} V > tol={tol:g} V)")
-    return eq, a_c, lo_c, hi_c, xn, r_m
+    return eq, a_c, lo_c, hi_c, xn, r_m, full, reps, inv
 
 
-def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto):
-    """The :class:`_NominalRow` of a read, from the cache (keyed on values) or computed."""
+def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto, fkey=None):
+    """The :class:`_NominalRow` of a read, from the cache (keyed on values) or computed.
+
+    ``fkey`` stands for the states ``full`` in the key when the array and the row
+    determine them (uniform reads: ``("uniform", state)``); default their bytes.
+    """
     akey = array_key(arr)
-    key = None if akey is None else (akey, selected_row, full.tobytes(), v_read, T, v_wl, tol, max_iter)
+    fk = full.tobytes() if fkey is None else fkey
+    key = None if akey is None else (akey, selected_row, fk, v_read, T, v_wl, tol, max_iter)
     if key is not None:
         hit = _NOMINAL_CACHE.get(key)
         if hit is not None:
             _NOMINAL_CACHE.move_to_end(key)
             return hit
-    eq, a_c, lo_c, hi_c, xn, r_m = _unselected_operating_point(arr, selected_row, full, v_read, T, v_wl, tol,
-                                                               cell, vto)
+    eq, a_c, lo_c, hi_c, xn, r_m, full_g, reps, inv = _unselected_operating_point(
+        arr, selected_row, full, v_read, T, v_wl, tol, cell, vto)
     vth_c, rth_c, kb_c = eq["v_th"], eq["r_th"], eq["k_b"]
-    state = full[selected_row].astype(float)
-    one = np.ones(full.shape[1])
+    state = full_g[selected_row].astype(float)
+    one = np.ones(full_g.shape[1])
     # first-order sensitivities of the nominal MTJ voltage: df/dp = dI/dp * loop (+ gm for a threshold
     # shift); dx/dp = -(df/dp)/f'
     sp = cell.sp
@@ -390,12 +417,14 @@ def _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, 
     gds_n = gds_n + cell.goff
     loop = 1.0 + gm_n * kb_c + gds_n * rth_c
     fp_n = g_n * loop + gds_n
-    nom = _NominalRow(vth=vth_c, rth=rth_c, kb=kb_c, a=a_c, lo=lo_c, hi=hi_c, xn=xn,
-                      dx_drs=i_n * loop / fp_n,                          # dI/drs = -I (at rs = 1)
-                      dx_dsts=i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n,
-                      dx_dvt=-gm_n / fp_n, i_bl0=eq["i_bl0"], m_bl=eq["m_bl"], row=int(selected_row),
-                      full=full, v0=eq["v0"], dv=eq["dv"], r_m=r_m, frac_mid=(1.0 / cell.goff) / (r_m + 1.0 / cell.goff),
-                      frac_mtj=r_m / (r_m + 1.0 / cell.goff), vto=float(vto), i_n=np.asarray(i_n, float))
+    per_col = {k: np.asarray(v, float)[inv] for k, v in (
+        ("vth", vth_c), ("rth", rth_c), ("kb", kb_c), ("a", a_c), ("lo", lo_c), ("hi", hi_c), ("xn", xn),
+        ("dx_drs", i_n * loop / fp_n),                                   # dI/drs = -I (at rs = 1)
+        ("dx_dsts", i_n * tm_n / (1.0 + state * tm_n) * loop / fp_n),
+        ("dx_dvt", -gm_n / fp_n), ("i_bl0", eq["i_bl0"]), ("m_bl", eq["m_bl"]), ("i_n", i_n))}
+    nom = _NominalRow(**per_col, row=int(selected_row), full=full_g, v0=eq["v0"], dv=eq["dv"], r_m=r_m,
+                      frac_mid=(1.0 / cell.goff) / (r_m + 1.0 / cell.goff), frac_mtj=r_m / (r_m + 1.0 / cell.goff),
+                      vto=float(vto), inv=inv, reps=reps)
     check_off_state(nom, nom.i_n, nom.i_n, v_read, T)
     if key is not None:
         if len(_NOMINAL_CACHE) >= _NOMINAL_MAX:
@@ -438,7 +467,7 @@ def _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polis
     ng = cols_g.size
     every = ng == nc
     rows_per_chunk = max(1, CHUNK // ng)
-    tiled = nom.tiled_group(want, cols_g, rows_per_chunk)
+    tiled = nom.tiled_group(want, cols_g, rows_per_chunk, S)
     iters = 0
     for r0 in range(0, S, rows_per_chunk):
         sl = slice(r0, min(S, r0 + rows_per_chunk))
@@ -480,7 +509,7 @@ def _solve_group(arr, cell, nom, want, cols_g, rs, ts, dvt, T, tol, tol_a, polis
     return iters
 
 
-def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, rs, ts, dvt):
+def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, rs, ts, dvt, fkey=None):
     """Core of :func:`read_currents` on checked inputs; ``rs``, ``ts``, ``dvt`` are (S, n_cols).
 
     Returns ``(i_cell, v_mtj, iterations, nominal, exact)`` with (S, n_cols)
@@ -491,7 +520,7 @@ def _solve_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, polish, 
     """
     cell, vto = _cell_newton(arr, v_read, T, max_iter)
     polish = (not cell.sp.ok) if polish is None else bool(polish)
-    nom = _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto)
+    nom = _nominal_row(arr, selected_row, full, v_read, T, v_wl, tol, max_iter, cell, vto, fkey)
     # phase A stops once the update is below tol_a: quadratic convergence puts the spline-model
     # root within ~(tol_a)^2 / V, far below tol; phase B then checks the exact model against tol.
     tol_a = max(tol, 1e-7) if polish else tol
