@@ -1,6 +1,8 @@
 """Combined read/write error budget (mramsim.array.budget)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -177,5 +179,6 @@ def test_flow_write_section_runs_the_budget(tmp_path):
     assert best["total"] >= max(best[m] for m in MECHANISMS)
     back = ErrorBudget.from_json(tmp_path / "out" / "margin" / "budget.json")
     assert float(back.total.min()) == best["total"]
-    assert (tmp_path / "out" / "margin" / "fig_budget_shmoo.png").stat().st_size > 0
+    assert [Path(f).name for f in bud["figures"]] == ["fig_budget_shmoo_" + f"{back.temperature[0] - 273.15:.0f}C.png"]
+    assert all(Path(f).stat().st_size > 0 for f in bud["figures"])
     assert "Read/write error budget" in (tmp_path / "out" / "report.md").read_text()
