@@ -141,8 +141,10 @@ def newton_spline(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, go
 
     Same arguments, iteration, stopping rule and :class:`ConvergenceError`
     messages as :func:`newton_numpy` (``exact`` None); ``out_x``, ``out_i``:
-    optional contiguous (n,) arrays that receive the result; ``inv_rs``:
-    optional (n,) array holding 1 / ``rs_`` [-].
+    optional contiguous (n,) arrays that receive the result (not
+    overlapping any input: the compiled kernel assumes its arrays do not
+    alias; an output overlapping ``x`` is replaced by a new array, so use the
+    returned arrays); ``inv_rs``: optional (n,) array holding 1 / ``rs_`` [-].
     """
     kern = compiled_kernels()
     if not kern:
@@ -158,8 +160,8 @@ def newton_spline(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, go
 
     tab = sp.tab_rows                                                  # (n-1, 8)
     is_ap = sts_ is not None
-    xo = np.empty(n) if out_x is None else out_x
-    io = np.empty(n) if out_i is None else out_i
+    xo = np.empty(n) if out_x is None or np.may_share_memory(out_x, x) else out_x
+    io = np.empty(n) if out_i is None or np.may_share_memory(out_i, x) or np.may_share_memory(out_i, xo) else out_i
     status, it, worst, bad = kern.newton_cells(
         tab, float(sp.lo), float(sp.h), float(sp.inv_h), int(sp.n - 2), f(x),
         1.0 / f(rs_) if inv_rs is None else f(inv_rs),
