@@ -7,6 +7,13 @@ interval (exact binomial; C. J. Clopper and E. S. Pearson, Biometrika 26, 404
 Random streams go through :func:`mramsim.parallel.executor.map_blocks`
 (``SeedSequence(seed, spawn_key=(block,))``) with a block size fixed by the
 array width, so results are identical for any chunking and executor.
+
+A block draws ``rng.standard_normal((samples, cols, n_vars))`` (in sub-blocks
+of samples; the same stream) straight into the planes of
+:func:`~mramsim.array.margin.evaluate.plane_layout`, solves them with
+:func:`~mramsim.array.margin.evaluate.read_signals` and forms the margins and
+their sums; with numba the draw and the margin pass are compiled
+(:mod:`mramsim.array.solver.kernels`), with the same numbers.
 """
 from __future__ import annotations
 
@@ -57,18 +64,6 @@ def _sub_rows(ctx):
     """Samples per sub-block of a Monte Carlo block (cache-sized, aligned to the solver's chunks)."""
     per_chunk = max(1, CHUNK // ctx.arr.n_cols)
     return per_chunk * max(1, SUB_BLOCK_CELLS // (per_chunk * ctx.arr.cols))
-
-
-def _normals_planar(rng, n, nc, d, rows=32):
-    """``rng.standard_normal((n, nc, d))`` -- the same numbers -- stored one variable per plane.
-
-    Drawn in slabs of ``rows`` samples (the generator's stream is the same
-    however a draw is split) and transposed while in cache, so each variable
-    ``u[..., j]`` is a contiguous (n, nc) array instead of a stride-``d`` view.
-    """
-    planes = np.empty((d, n, nc))
-    _draw_planes(rng, planes, np.arange(d), rows)
-    return np.moveaxis(planes, 0, -1)
 
 
 def _draw_planes(rng, planes, pos, rows=32, kern=None):

@@ -17,7 +17,12 @@ is driven to zero by Newton steps on the MTJ voltage ``x`` clipped to
 ``[lo, hi]``. One pass over the cells per iteration instead of ~60 numpy
 elementwise passes; the stopping rule is the reference's, applied to the whole
 chunk (every update below ``tol``, or in the quadratic regime the predicted
-next update :math:`10|dx_k|^3/|dx_{k-1}|^2` below ``tol``).
+next update :math:`10|dx_k|^3/|dx_{k-1}|^2` below ``tol``). Its arrays are
+marked not aliasing (:data:`NOALIAS`), so LLVM vectorises the cell loop.
+
+Two kernels of the Monte Carlo of :mod:`mramsim.array.margin` live here too:
+:func:`normals_planar` (numpy's standard normals, same stream, stored by
+variable) and :func:`margin_stats` (margins and their running sums in one pass).
 
 References
 ----------

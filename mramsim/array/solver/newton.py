@@ -20,8 +20,9 @@ Two kernels run this iteration and are tested equal (``tests/array/test_kernels.
 * :func:`newton_numpy` -- the numpy reference (also the only kernel for the
   exact-model polish phase, ``exact=``);
 * :func:`mramsim.array.solver.kernels.newton_cells` -- the same iteration
-  compiled with numba, one pass over the cells per iteration; used by
-  :func:`newton_spline` whenever numba is importable.
+  compiled with numba, one pass over the cells per iteration, vectorised
+  (its arrays are marked not aliasing); used by :func:`newton_spline`
+  whenever numba is importable.
 
 (A third, fused in-place numpy kernel for the forward linear region was
 removed: without numba it ran 1.02e6 cells in 0.084-0.104 s against
