@@ -141,3 +141,16 @@ def test_kernel_outputs_overlapping_the_start_are_not_aliased():
     np.testing.assert_array_equal(x2, x_k)          # ... and the results are the usual ones
     np.testing.assert_array_equal(i2, i_k)
     assert it2 == it_k
+
+
+def test_kernel_outputs_overlapping_another_input_are_not_aliased():
+    """An out_i that is one of the inputs (here the clip bound) leaves that input alone."""
+    inp = _inputs(7, n=800)
+    (_, _, _), (x_k, i_k, _), args = _both(inp, False)
+    sp = mtj_spline(_mtj(), T, LO, HI)
+    hi0 = inp["hi_"].copy()
+    kw = {**inp, "sts_": None}
+    x2, i2, _ = newton.newton_spline(sp, **kw, **args, out_x=np.empty(800), out_i=inp["hi_"])
+    np.testing.assert_array_equal(inp["hi_"], hi0)
+    np.testing.assert_array_equal(x2, x_k)
+    np.testing.assert_array_equal(i2, i_k)
