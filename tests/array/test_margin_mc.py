@@ -29,16 +29,17 @@ def test_compiled_normals_are_numpys_stream(shape):
     n, nc, d = shape
     pos = np.random.default_rng(0).permutation(d).astype(np.int64)
     a, b = np.random.default_rng(123), np.random.default_rng(123)
-    planes = np.empty((d, n, nc))
-    k.normals_planar(a, planes, pos)
+    planes = np.full((d, n + 3, nc), np.nan)
+    k.normals_planar(a, planes, pos, 1, n + 1)          # samples 1 .. n of the planes
     u = b.standard_normal(shape)
     for j in range(d):
-        np.testing.assert_array_equal(planes[pos[j]], u[..., j])
+        np.testing.assert_array_equal(planes[pos[j], 1:n + 1], u[..., j])
+    assert np.isnan(planes[:, 0]).all() and np.isnan(planes[:, n + 1:]).all()
     assert a.standard_normal() == b.standard_normal()   # same state afterwards
     # the numpy path of the Monte Carlo block draws the same planes
     c = np.random.default_rng(123)
-    planes_np = np.full((d, n, nc), np.nan)
-    montecarlo._draw_planes(c, planes_np, pos, rows=3)
+    planes_np = np.full((d, n + 3, nc), np.nan)
+    montecarlo._draw_planes(c, planes_np, pos, 1, n + 1, rows=3)
     np.testing.assert_array_equal(planes_np, planes)
 
 

@@ -66,23 +66,23 @@ def _sub_rows(ctx):
     return per_chunk * max(1, SUB_BLOCK_CELLS // (per_chunk * ctx.arr.cols))
 
 
-def _draw_planes(rng, planes, pos, rows=32, kern=None):
-    """Fill ``planes[pos[j], s, c]`` with ``u[s, c, j]``, ``u = rng.standard_normal((n, nc, len(pos)))``.
+def _draw_planes(rng, planes, pos, r0, r1, rows=32, kern=None):
+    """Fill ``planes[pos[j], r0 + s, c]`` with ``u[s, c, j]``, ``u = rng.standard_normal((r1 - r0, nc, len(pos)))``.
 
     The compiled :func:`~mramsim.array.solver.kernels.normals_planar` when
     ``kern`` is given, else numpy in slabs of ``rows`` samples (the same
     numbers: the generator's stream does not depend on how a draw is split).
     """
-    _, n, nc = planes.shape
+    nc = planes.shape[2]
     d = len(pos)
     if not d:
         return
     if kern:
-        kern.normals_planar(rng, planes, pos)
+        kern.normals_planar(rng, planes, pos, r0, r1)
         return
-    for r0 in range(0, n, rows):
-        r1 = min(n, r0 + rows)
-        planes[pos, r0:r1, :] = rng.standard_normal((r1 - r0, nc, d)).transpose(2, 0, 1)
+    for a in range(r0, r1, rows):
+        b = min(r1, a + rows)
+        planes[pos, a:b, :] = rng.standard_normal((b - a, nc, d)).transpose(2, 0, 1)
 
 
 def _block_stats(m, n_worst):
@@ -119,8 +119,8 @@ def _mc_block(start, stop, rng, *, ctx, n_keep, n_worst):
     step = _sub_rows(ctx)
     for r0 in range(0, n, step):
         r1 = min(n, r0 + step)
+        _draw_planes(rng, planes, lay.pos, r0, r1, kern=kern)
         sub = planes[:, r0:r1]
-        _draw_planes(rng, sub, lay.pos, kern=kern)
         o = read_signals(ctx, sub, lay)
         s_ref = o["s_ref"]
         if kern:

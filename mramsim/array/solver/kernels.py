@@ -227,27 +227,29 @@ def compile_seconds() -> float:
 
 
 @njit(cache=True)
-def normals_planar(rng, planes, pos):
-    """``rng.standard_normal((n, nc, d))`` -- the same numbers, drawn in the same order -- stored by plane.
+def normals_planar(rng, planes, pos, r0, r1):
+    """``rng.standard_normal((r1 - r0, nc, d))`` -- the same numbers, drawn in the same order -- stored by plane.
 
-    ``planes[pos[j], s, c] = u[s, c, j]``: variable ``j`` of the draw goes to
-    the contiguous (n, nc) plane ``pos[j]``. Numba's ``Generator.standard_normal``
-    is numpy's ziggurat on the same bit generator (``rng`` is advanced exactly
-    as by numpy's call; tested equal), about twice as fast per number here as
-    numpy's own fill, and the transpose needs no second pass.
+    ``planes[pos[j], r0 + s, c] = u[s, c, j]``: variable ``j`` of the draw
+    goes to the contiguous (samples, nc) plane ``pos[j]``, samples ``r0`` to
+    ``r1``. Numba's ``Generator.standard_normal`` is numpy's ziggurat on the
+    same bit generator (``rng`` is advanced exactly as by numpy's call; tested
+    equal), about twice as fast per number here as numpy's own fill, and the
+    transpose needs no second pass.
 
     Parameters
     ----------
     rng : numpy.random.Generator
     planes : ndarray
-        (n_planes, n, nc) output, float64.
+        (n_planes, samples, nc) output, float64, C-contiguous.
     pos : ndarray
         (d,) int64 plane of each variable (distinct, < n_planes).
+    r0, r1 : int
+        Samples to fill [-].
     """
     d = pos.shape[0]
-    n = planes.shape[1]
     nc = planes.shape[2]
-    for s in range(n):
+    for s in range(r0, r1):
         for c in range(nc):
             for j in range(d):
                 planes[pos[j], s, c] = rng.standard_normal()
