@@ -127,3 +127,30 @@ def test_fallback_without_numba(monkeypatch):
     ref = solver.read_currents(arr, **kw)
     np.testing.assert_allclose(fast.i_cell, ref.i_cell, rtol=1e-12, atol=0.0)
     np.testing.assert_allclose(fast.v_mtj, ref.v_mtj, rtol=1e-12, atol=0.0)
+
+
+def test_kernel_outputs_overlapping_the_start_are_not_aliased():
+    """An out_x/out_i overlapping the start voltages (the kernel assumes no aliasing) gives the normal result."""
+    inp = _inputs(6, n=1000)
+    (_, _, _), (x_k, i_k, it_k), args = _both(inp, True)
+    sp = mtj_spline(_mtj(), T, LO, HI)
+    x0 = inp["x"].copy()
+    buf = inp["x"]                                  # the start vector itself as both outputs
+    x2, i2, it2 = newton.newton_spline(sp, **inp, **args, out_x=buf, out_i=buf)
+    np.testing.assert_array_equal(inp["x"], x0)     # the start is not overwritten ...
+    np.testing.assert_array_equal(x2, x_k)          # ... and the results are the usual ones
+    np.testing.assert_array_equal(i2, i_k)
+    assert it2 == it_k
+
+
+def test_kernel_outputs_overlapping_another_input_are_not_aliased():
+    """An out_i that is one of the inputs (here the clip bound) leaves that input alone."""
+    inp = _inputs(7, n=800)
+    (_, _, _), (x_k, i_k, _), args = _both(inp, False)
+    sp = mtj_spline(_mtj(), T, LO, HI)
+    hi0 = inp["hi_"].copy()
+    kw = {**inp, "sts_": None}
+    x2, i2, _ = newton.newton_spline(sp, **kw, **args, out_x=np.empty(800), out_i=inp["hi_"])
+    np.testing.assert_array_equal(inp["hi_"], hi0)
+    np.testing.assert_array_equal(x2, x_k)
+    np.testing.assert_array_equal(i2, i_k)

@@ -20,8 +20,9 @@ Two kernels run this iteration and are tested equal (``tests/array/test_kernels.
 * :func:`newton_numpy` -- the numpy reference (also the only kernel for the
   exact-model polish phase, ``exact=``);
 * :func:`mramsim.array.solver.kernels.newton_cells` -- the same iteration
-  compiled with numba, one pass over the cells per iteration; used by
-  :func:`newton_spline` whenever numba is importable.
+  compiled with numba, one pass over the cells per iteration, vectorised
+  (its arrays are marked not aliasing); used by :func:`newton_spline`
+  whenever numba is importable.
 
 (A third, fused in-place numpy kernel for the forward linear region was
 removed: without numba it ran 1.02e6 cells in 0.084-0.104 s against
@@ -141,7 +142,9 @@ def newton_spline(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, go
 
     Same arguments, iteration, stopping rule and :class:`ConvergenceError`
     messages as :func:`newton_numpy` (``exact`` None); ``out_x``, ``out_i``:
-    optional contiguous (n,) arrays that receive the result; ``inv_rs``:
+    optional contiguous (n,) arrays that receive the result (the compiled
+    kernel assumes its arrays do not alias: an output overlapping an input
+    is replaced by a new array, so use the returned arrays); ``inv_rs``:
     optional (n,) array holding 1 / ``rs_`` [-].
     """
     kern = compiled_kernels()
@@ -158,13 +161,16 @@ def newton_spline(sp, x, rs_, sts_, a_, vth_, rth_, kb_, lo_, hi_, beta, lam, go
 
     tab = sp.tab_rows                                                  # (n-1, 8)
     is_ap = sts_ is not None
-    xo = np.empty(n) if out_x is None else out_x
-    io = np.empty(n) if out_i is None else out_i
+    ins = [f(x), 1.0 / f(rs_) if inv_rs is None else f(inv_rs), f(sts_) if is_ap else np.empty(0), f(a_),
+           f(vth_), f(rth_), f(kb_), f(lo_), f(hi_)]
+    # the kernel's arrays are marked not aliasing: outputs overlapping an input (or each other) are replaced
+    xo = out_x if out_x is not None and not any(np.may_share_memory(out_x, v) for v in ins) else np.empty(n)
+    io = out_i if out_i is not None and not any(np.may_share_memory(out_i, v) for v in ins + [xo]) \
+        else np.empty(n)
+    x0, irs, sts, a, vth, rth, kb, lo, hi = ins
     status, it, worst, bad = kern.newton_cells(
-        tab, float(sp.lo), float(sp.h), float(sp.inv_h), int(sp.n - 2), f(x),
-        1.0 / f(rs_) if inv_rs is None else f(inv_rs),
-        f(sts_) if is_ap else np.empty(0), is_ap, f(a_), f(vth_), f(rth_), f(kb_), f(lo_), f(hi_),
-        float(beta), float(lam), float(goff), float(tol_), int(max_iter), xo, io, np.empty(n), np.empty(n))
+        tab, float(sp.lo), float(sp.h), float(sp.inv_h), int(sp.n - 2), x0, irs, sts, is_ap, a, vth, rth, kb, lo,
+        hi, float(beta), float(lam), float(goff), float(tol_), int(max_iter), xo, io, np.empty(n), np.empty(n))
     if status == kern.NONFINITE:
         raise ConvergenceError(f"read_currents: non-finite Newton update at iteration {it} "
                                f"(v_read={v_read} V, T={T} K)")
