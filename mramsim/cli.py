@@ -321,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="fit a compact model and write model cards")
     e.add_argument("--preset", default="cofeb_mgo")
-    e.add_argument("--dialect", default="ngspice", help="ngspice|hspice|spectre|xyce|verilog-a|all")
+    e.add_argument("--dialect", default="ngspice", help="ngspice|hspice|spectre|spectre-ahdl|xyce|verilog-a|all")
     e.add_argument("--anneal-temp", default="400C")
     e.add_argument("--cap", default="Ta")
     e.add_argument("--out", required=True, type=Path)
@@ -376,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calibrate", help="diagnose a measurement file; fit and write model cards from it")
     cal.add_argument("data", type=Path, help="long-format CSV/TSV (see docs/measure.md)")
     cal.add_argument("--out", required=True, type=Path)
-    cal.add_argument("--dialect", default="ngspice", help="ngspice|hspice|spectre|xyce|verilog-a|all")
+    cal.add_argument("--dialect", default="ngspice", help="ngspice|hspice|spectre|spectre-ahdl|xyce|verilog-a|all")
     cal.add_argument("--r-series", type=float, default=None, help="known series resistance [ohm] (default: fitted)")
     cal.add_argument("--area-um2", type=float, default=None, help="junction area [um^2] (default: the file's)")
     cal.add_argument("--mass-ratio", type=float, default=1.0, help="assumed m*/m_e for the BDR thickness")

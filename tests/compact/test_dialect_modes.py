@@ -161,3 +161,23 @@ def test_spectre_ahdl_statistical_wrapper(preset_fit):
     # braces balance (statistics { mismatch { ... } })
     body = "\n".join(code)
     assert body.count("{") == body.count("}") == 2
+
+
+def test_shipped_spectre_ahdl_netlists_include_the_shipped_modules():
+    """The ``spectre-ahdl`` dialect (``mramsim export --dialect spectre-ahdl``) ships beside each ``.va``:
+    it includes that file, names its module, and reads back to the same model as the ``.va``."""
+    from mramsim.compact.export import DIALECTS, filename
+    from mramsim.compact.model import CompactMTJ
+
+    assert "spectre-ahdl" in DIALECTS
+    folder = Path(__file__).resolve().parents[2] / "compact_models"
+    presets = sorted(p.name.removesuffix(".va") for p in folder.glob("*.va"))
+    assert len(presets) >= 4
+    for preset in presets:
+        text = (folder / filename(preset, "spectre-ahdl")).read_text()
+        inc = re.findall(r'^ahdl_include "([^"]+)"$', text, re.MULTILINE)
+        assert inc == [filename(preset, "verilog-a")] and (folder / inc[0]).is_file()
+        module = re.search(r"^module (\w+)\(", (folder / inc[0]).read_text(), re.MULTILINE).group(1)
+        assert re.search(rf"^// usage: X1 \(te be\) {module} ", text, re.MULTILINE)
+        a, b = CompactMTJ.from_card(folder / filename(preset, "spectre-ahdl")), CompactMTJ.from_card(folder / inc[0])
+        assert a.parameters() == b.parameters() and a.name == b.name == module

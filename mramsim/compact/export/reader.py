@@ -23,6 +23,7 @@ _FLOAT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 _COMMENT = r"^\s*(?:\*|//)\s*"
 _ENTRY = re.compile(_COMMENT + r"(\w+)\s*=\s*([-+0-9.eEinfa]+)(?:\s*\[|\s*$)")
 _NAME = re.compile(r"^\s*(?:\.subckt|subckt|module)\s+(\w+)", re.IGNORECASE | re.MULTILINE)
+_HEADER_NAME = re.compile(_COMMENT + r"MTJ compact model '(\w+)'", re.MULTILINE)  # an ahdl_include netlist's module
 _PROV = re.compile(_COMMENT + r"(preset|anneal|source):\s*(.*)$")
 
 
@@ -56,7 +57,7 @@ def parse_card(text: str) -> dict:
     if missing:
         raise ParameterError("card", "parameter list", "a card written by mramsim",
                              hint="missing " + ", ".join(missing))
-    m = _NAME.search(text)
+    m = _NAME.search(text) or _HEADER_NAME.search(text)
     if m is None:
         raise ParameterError("card", "no .subckt/subckt/module line", "a card written by mramsim")
     return dict(params, name=m.group(1), sensitivities=sens, provenance=prov)

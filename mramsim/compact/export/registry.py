@@ -18,6 +18,7 @@ DIALECTS = {
     "ngspice": "mramsim.compact.export.ngspice",
     "hspice": "mramsim.compact.export.hspice",
     "spectre": "mramsim.compact.export.spectre",
+    "spectre-ahdl": "mramsim.compact.export.spectre_ahdl",
     "xyce": "mramsim.compact.export.xyce",
     "verilog-a": "mramsim.compact.export.verilog_a",
 }
@@ -27,6 +28,7 @@ FILE_SUFFIX = {
     "ngspice": ".ngspice.lib",
     "hspice": ".hspice.lib",
     "spectre": ".spectre.scs",
+    "spectre-ahdl": ".ahdl.scs",
     "xyce": ".xyce.lib",
     "verilog-a": ".va",
 }
