@@ -127,6 +127,22 @@ def test_fp_grid_and_step_convergence_at_1e12():
     assert abs(c2.wer[-1] / a.wer[-1] - 1) < 0.2 * a.dt_error[-1]
 
 
+@pytest.mark.parametrize("i, delta, start, dtau, n", [(1.5, 40.0, "P", 0.05, 400), (3.0, 60.0, "AP", 0.5, 120),
+                                                       (0.8, 30.0, "P", 0.2, 50)])
+def test_fp_compiled_march_equals_lapack_march(i, delta, start, dtau, n):
+    """The compiled Thomas march gives LAPACK's banded solve step by step, down to the deep tail."""
+    from mramsim.physics.switching import fokker_planck as fp
+
+    ab, m_c, w = fp._generator(i, delta, 300, "slonczewski", 0.6, start)
+    p0, upper = fp._initial(delta, m_c, w), m_c > 0.0
+    ref = fp._march_reference(ab, p0, dtau, n, upper)
+    got = fp._march(ab, p0, dtau, n, upper)
+    assert ref.min() > 0.0 and got.shape == ref.shape
+    # both eliminate without pivoting (column diagonally dominant), so they differ by round-off only:
+    # ~n_cells x n_steps x eps relative at worst
+    np.testing.assert_allclose(got, ref, rtol=300 * n * np.finfo(float).eps, atol=0.0)
+
+
 def test_fp_bad_inputs():
     with pytest.raises(ParameterError):
         fp_wer(1.0, 2.0, 60, n_cells=201)

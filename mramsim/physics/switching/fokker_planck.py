@@ -96,7 +96,8 @@ def _initial(delta, m_c, w):
     return p / p.sum()
 
 
-def _march(ab_q, p0, dtau, n_steps, upper):
+def _march_reference(ab_q, p0, dtau, n_steps, upper):
+    """Backward Euler with LAPACK's banded solver each step (the reference of :func:`_march`)."""
     m = -dtau * ab_q
     m[1] += 1.0
     p = p0.copy()
@@ -107,6 +108,17 @@ def _march(ab_q, p0, dtau, n_steps, upper):
         np.maximum(p, 0.0, out=p)
         out[k + 1] = p[upper].sum()
     return out
+
+
+def _march(ab_q, p0, dtau, n_steps, upper):
+    """``P(upper)`` after 0..n_steps backward-Euler steps ``(I - dtau Q) p^{n+1} = p^n`` (compiled
+    Thomas algorithm, :mod:`._fp_kernel`; equal to :func:`_march_reference` to rounding)."""
+    from ._fp_kernel import march
+
+    m = -dtau * ab_q
+    m[1] += 1.0
+    return march(np.ascontiguousarray(m), np.ascontiguousarray(p0, dtype=float), int(n_steps),
+                            np.ascontiguousarray(upper, dtype=np.bool_), np.empty(n_steps + 1))
 
 
 @dataclass(frozen=True)
