@@ -112,7 +112,9 @@ def _march_reference(ab_q, p0, dtau, n_steps, upper):
 
 def _march(ab_q, p0, dtau, n_steps, upper):
     """``P(upper)`` after 0..n_steps backward-Euler steps ``(I - dtau Q) p^{n+1} = p^n`` (compiled
-    Thomas algorithm, :mod:`._fp_kernel`; equal to :func:`_march_reference` to rounding)."""
+    Thomas algorithm, :mod:`._fp_kernel`, which also restores the conserved total probability after
+    each step; equal to :func:`_march_reference` to rounding where ``P(upper)`` is small, and free of
+    the reference's mass drift where ``1 - P(upper)`` is small: retention)."""
     from ._fp_kernel import march
 
     m = -dtau * ab_q
